@@ -1,0 +1,94 @@
+// Type-aware lint for the whole project. The import-direction rules below enforce the one-way
+// flow in ../shared/design/architecture.md: app → features → ui, fhir, worker → measures, equity,
+// sdoh → clinical → FHIR types. Pure folders may not touch React, MUI, recharts, fhirclient,
+// the network, storage or the clock.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import { importX } from 'eslint-plugin-import-x';
+
+const uiPackages = ['react', 'react-dom', 'react-dom/*', '@mui/*', '@emotion/*', 'recharts', 'fhirclient', 'fhirclient/*'];
+const layer = (name) => [`**/src/${name}/**`, `../${name}/**`, `../../${name}/**`];
+
+/** Folders each layer may not import from (its "upstream" layers). */
+const forbidden = {
+  clinical: ['measures', 'equity', 'sdoh', 'worker', 'fhir', 'ui', 'features', 'app'],
+  measures: ['equity', 'sdoh', 'worker', 'fhir', 'ui', 'features', 'app'],
+  equity: ['measures', 'sdoh', 'worker', 'fhir', 'ui', 'features', 'app'],
+  sdoh: ['measures', 'equity', 'worker', 'fhir', 'ui', 'features', 'app'],
+  worker: ['fhir', 'ui', 'features', 'app'],
+  fhir: ['worker', 'ui', 'features', 'app'],
+  ui: ['features', 'app', 'fhir', 'worker'],
+  features: ['app'],
+};
+const pure = ['clinical', 'measures', 'equity', 'sdoh'];
+
+const layerRules = Object.entries(forbidden).map(([folder, banned]) => ({
+  files: [`src/${folder}/**/*.{ts,tsx}`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...banned.map((b) => ({ group: layer(b), message: `src/${folder} may not import src/${b} (architecture.md: one direction only).` })),
+          { group: ['**/sandbox/**', '**/test/**'], message: 'Production code may not import the sandbox or tests.' },
+          ...(pure.includes(folder)
+            ? [{ group: uiPackages, message: `src/${folder} is pure: no React, MUI, recharts or fhirclient.` }]
+            : []),
+        ],
+      },
+    ],
+    ...(pure.includes(folder)
+      ? {
+          'no-restricted-globals': [
+            'error',
+            ...['fetch', 'window', 'document', 'localStorage', 'sessionStorage', 'XMLHttpRequest', 'navigator'].map((name) => ({
+              name,
+              message: `src/${folder} is pure: pass data in, do no I/O.`,
+            })),
+          ],
+          'no-restricted-syntax': [
+            'error',
+            { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pure code takes "today" as an argument.' },
+            { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Pure code takes "today" as an argument.' },
+          ],
+        }
+      : {}),
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'public/mockServiceWorker.js', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'react-hooks': reactHooks, 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      'import-x/no-cycle': ['error', { maxDepth: 8 }],
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.tsx', '.js'] } } },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}', 'launch/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/sandbox/**', '**/test/**'], message: 'Production code may not import the sandbox or tests.' }] }],
+    },
+  },
+  ...layerRules,
+  {
+    // The sandbox, CLI scripts and tests print to the terminal on purpose.
+    files: ['sandbox/**/*.ts', 'test/**/*.{ts,tsx}'],
+    rules: { 'no-console': 'off' },
+  },
+  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+);
