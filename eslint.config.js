@@ -5,9 +5,18 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
-import { importX } from 'eslint-plugin-import-x';
+import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 
-const uiPackages = ['react', 'react-dom', 'react-dom/*', '@mui/*', '@emotion/*', 'recharts', 'fhirclient', 'fhirclient/*'];
+const uiPackages = [
+  'react',
+  'react-dom',
+  'react-dom/*',
+  '@mui/*',
+  '@emotion/*',
+  'recharts',
+  'fhirclient',
+  'fhirclient/*',
+];
 const layer = (name) => [`**/src/${name}/**`, `../${name}/**`, `../../${name}/**`];
 
 /** Folders each layer may not import from (its "upstream" layers). */
@@ -30,10 +39,21 @@ const layerRules = Object.entries(forbidden).map(([folder, banned]) => ({
       'error',
       {
         patterns: [
-          ...banned.map((b) => ({ group: layer(b), message: `src/${folder} may not import src/${b} (architecture.md: one direction only).` })),
-          { group: ['**/sandbox/**', '**/test/**'], message: 'Production code may not import the sandbox or tests.' },
+          ...banned.map((b) => ({
+            group: layer(b),
+            message: `src/${folder} may not import src/${b} (architecture.md: one direction only).`,
+          })),
+          {
+            group: ['**/sandbox/**', '**/test/**'],
+            message: 'Production code may not import the sandbox or tests.',
+          },
           ...(pure.includes(folder)
-            ? [{ group: uiPackages, message: `src/${folder} is pure: no React, MUI, recharts or fhirclient.` }]
+            ? [
+                {
+                  group: uiPackages,
+                  message: `src/${folder} is pure: no React, MUI, recharts or fhirclient.`,
+                },
+              ]
             : []),
         ],
       },
@@ -42,15 +62,29 @@ const layerRules = Object.entries(forbidden).map(([folder, banned]) => ({
       ? {
           'no-restricted-globals': [
             'error',
-            ...['fetch', 'window', 'document', 'localStorage', 'sessionStorage', 'XMLHttpRequest', 'navigator'].map((name) => ({
+            ...[
+              'fetch',
+              'window',
+              'document',
+              'localStorage',
+              'sessionStorage',
+              'XMLHttpRequest',
+              'navigator',
+            ].map((name) => ({
               name,
               message: `src/${folder} is pure: pass data in, do no I/O.`,
             })),
           ],
           'no-restricted-syntax': [
             'error',
-            { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pure code takes "today" as an argument.' },
-            { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Pure code takes "today" as an argument.' },
+            {
+              selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+              message: 'Pure code takes "today" as an argument.',
+            },
+            {
+              selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+              message: 'Pure code takes "today" as an argument.',
+            },
           ],
         }
       : {}),
@@ -58,12 +92,23 @@ const layerRules = Object.entries(forbidden).map(([folder, banned]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'public/mockServiceWorker.js', 'test-results/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'public/mockServiceWorker.js',
+      'test-results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     plugins: { 'react-hooks': reactHooks, 'import-x': importX },
     rules: {
@@ -76,12 +121,24 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { maxDepth: 8 }],
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
-    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.tsx', '.js'] } } },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.json'] })],
+    },
   },
   {
     files: ['src/**/*.{ts,tsx}', 'launch/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/sandbox/**', '**/test/**'], message: 'Production code may not import the sandbox or tests.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/sandbox/**', '**/test/**'],
+              message: 'Production code may not import the sandbox or tests.',
+            },
+          ],
+        },
+      ],
     },
   },
   ...layerRules,

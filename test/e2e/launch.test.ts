@@ -1,0 +1,149 @@
+// End-to-end: real headless Chromium, the real sandbox EHR and a production build of the app.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createLaunch, firstPractitionerId, launchBrowser, listPatients, urls } from './support';
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser.close();
+});
+beforeEach(async () => {
+  await context?.close();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+});
+
+const appOrigin = () => new URL(urls().appUrl).origin;
+
+async function waitForApp(): Promise<void> {
+  await page.waitForURL(
+    (url) => url.origin === appOrigin() && !url.pathname.startsWith('/launch'),
+    {
+      timeout: 30_000,
+    },
+  );
+}
+
+describe('EHR launch from the sandbox launcher', () => {
+  it('completes the PKCE round trip and shows the chosen patient in the banner', async () => {
+    const patients = await listPatients();
+    const patient = patients[2];
+    if (!patient) throw new Error('the sandbox has too few patients');
+    const family = patient.name.split(' ').at(-1) ?? patient.name;
+
+    await page.goto(urls().sandboxUrl);
+    await page.getByLabel('Search patients').fill(family);
+    await page.getByRole('radio', { name: patient.name }).check();
+    await page.getByRole('button', { name: 'Launch with patient' }).click();
+    await waitForApp();
+
+    const banner = page.getByRole('region', { name: 'Patient banner' });
+    await expect.poll(() => banner.textContent(), { timeout: 20_000 }).toContain(patient.name);
+    const text = (await banner.textContent()) ?? '';
+    if (patient.mrn) expect(text).toContain(patient.mrn);
+    expect(text).toMatch(/\d+ y/);
+    // The code and state have been taken out of the address bar.
+    expect(new URL(page.url()).searchParams.get('code')).toBeNull();
+    // Nothing of the session is kept in localStorage.
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    if (process.env.UPDATE_SCREENSHOTS) {
+      await page.screenshot({ path: 'public/screenshots/patient-launch.png' });
+    }
+  });
+
+  it('shows the signed-in practitioner', async () => {
+    const [patient] = await listPatients();
+    const launch = await createLaunch(patient?.id, await firstPractitionerId());
+    await page.goto(launch.toString());
+    await waitForApp();
+    await expect
+      .poll(() => page.getByTestId('signed-in-user').textContent(), { timeout: 20_000 })
+      .toMatch(/\w+/);
+  });
+
+  it('explains that no patient is open on a practitioner-only launch', async () => {
+    await page.goto(urls().sandboxUrl);
+    await page.getByRole('button', { name: 'Launch without a patient (panel)' }).click();
+    await waitForApp();
+    await expect
+      .poll(() => page.getByRole('heading', { name: /no patient is open/i }).count(), {
+        timeout: 20_000,
+      })
+      .toBe(1);
+  });
+
+  it('shows the session-expired screen after the EHR ends the session', async () => {
+    const [patient] = await listPatients();
+    await page.goto((await createLaunch(patient?.id, await firstPractitionerId())).toString());
+    await waitForApp();
+    await page.getByRole('region', { name: 'Patient banner' }).waitFor({ timeout: 20_000 });
+    const res = await fetch(`${urls().sandboxUrl}launcher/api/expire-tokens`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    await page.reload();
+    await expect
+      .poll(() => page.getByRole('heading', { name: /session (has )?(ended|expired)/i }).count(), {
+        timeout: 20_000,
+      })
+      .toBe(1);
+  });
+});
+
+describe('standalone launch', () => {
+  it('signs in at the sandbox, picks a patient and shows the banner', async () => {
+    const patients = await listPatients();
+    const patient = patients[1];
+    if (!patient) throw new Error('the sandbox has too few patients');
+    await page.goto(urls().sandboxUrl);
+    await page.getByRole('button', { name: 'Standalone launch' }).click();
+    await page.waitForURL((url) => url.pathname === '/auth/authorize', { timeout: 30_000 });
+    await page.getByRole('radio', { name: patient.name }).check();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await waitForApp();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Patient banner' }).textContent(), {
+        timeout: 20_000,
+      })
+      .toContain(patient.name);
+  });
+
+  it('shows the denial when the user refuses access', async () => {
+    await page.goto(
+      new URL(`launch/?iss=${encodeURIComponent(urls().fhirBaseUrl)}`, urls().appUrl).toString(),
+    );
+    await page.waitForURL((url) => url.pathname === '/auth/authorize', { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Deny' }).click();
+    await waitForApp();
+    await expect
+      .poll(
+        () =>
+          page.getByRole('heading', { name: /access (was )?denied|not authori[sz]ed/i }).count(),
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe(1);
+  });
+});
+
+describe('launch page opened bare', () => {
+  it('shows help with a link to the sandbox launcher', async () => {
+    await page.goto(new URL('launch/', urls().appUrl).toString());
+    const link = page.getByRole('link', { name: /launcher/i });
+    await link.waitFor({ timeout: 20_000 });
+    expect(await link.getAttribute('href')).toBe(urls().sandboxUrl);
+    expect(await page.textContent('body')).toMatch(/open this app from your EHR/i);
+  });
+
+  it('the app page opened bare says to launch from the EHR', async () => {
+    await page.goto(urls().appUrl);
+    await expect
+      .poll(() => page.textContent('body'), { timeout: 20_000 })
+      .toMatch(/open this app from your EHR/i);
+  });
+});
