@@ -1,15 +1,32 @@
+import type { LoadProblem } from './fhir/load';
 import type { RunningSandbox } from './server';
 
-/** What the sandbox holds, for the terminal: counts per type and any files it skipped. */
+const MAX_LISTED = 20;
+
+function where(problem: LoadProblem): string {
+  if (problem.line !== undefined) return `${problem.file}:${problem.line}`;
+  if (problem.entry !== undefined) return `${problem.file} entry ${problem.entry}`;
+  return problem.file;
+}
+
+/** What the sandbox loaded from data folders, for the terminal: counts and what it skipped. */
 export function describeLoad(sandbox: RunningSandbox): string[] {
   const lines: string[] = [];
-  for (const report of sandbox.loadReports) {
+  for (const { folder, report } of sandbox.loadReports) {
+    const total = Object.values(report.resources).reduce((a, b) => a + b, 0);
+    const patients = report.resources.Patient ?? 0;
     lines.push(
-      `Loaded ${report.folder}: ${report.filesRead} files, ${report.resourcesLoaded} resources.`,
+      `Loaded ${folder}: ${report.files} files, ${total} resources (${patients} patients).`,
     );
-    for (const problem of report.problems.slice(0, 20)) lines.push(`  skipped ${problem}`);
-    if (report.problems.length > 20)
-      lines.push(`  … and ${report.problems.length - 20} more problems.`);
+    for (const problem of report.problems.slice(0, MAX_LISTED)) {
+      lines.push(`  skipped ${where(problem)}: ${problem.reason}`);
+    }
+    if (report.problems.length > MAX_LISTED) {
+      lines.push(`  … and ${report.problems.length - MAX_LISTED} more problems.`);
+    }
+    if (report.unresolvedCount > 0) {
+      lines.push(`  ${report.unresolvedCount} references point at nothing loaded.`);
+    }
   }
   return lines;
 }

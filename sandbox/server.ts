@@ -37,7 +37,7 @@ export interface RunningSandbox {
   fhirBaseUrl: string;
   auth: AuthorizationServer;
   store: FhirStore;
-  loadReports: LoadReport[];
+  loadReports: { folder: string; report: LoadReport }[];
   /** Registers the app's base URL as a redirect URI and makes it the launcher's default. */
   registerApp(appUrl: string): void;
   close(): Promise<void>;
@@ -48,14 +48,16 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const host = options.host ?? '127.0.0.1';
   const store = new FhirStore();
-  const loadReports: LoadReport[] = [];
+  const loadReports: { folder: string; report: LoadReport }[] = [];
   const patients = options.patients ?? 100;
   if (patients > 0) {
     const today = options.today ?? new Date().toISOString().slice(0, 10);
     const population = generatePopulation({ seed: options.seed ?? 1, patients, today });
     for (const resource of population.resources) store.add(resource);
   }
-  for (const dir of options.dataDirs ?? []) loadReports.push(await loadFolder(store, dir));
+  for (const folder of options.dataDirs ?? []) {
+    loadReports.push({ folder, report: await loadFolder(store, folder) });
+  }
 
   // The handler is installed once the port (and so every absolute URL) is known.
   let handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> = () =>
@@ -257,7 +259,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     if (!authn.ok) {
       res.setHeader(
         'WWW-Authenticate',
-        `Bearer realm="${fhirBaseUrl}", error="${authn.error}", error_description="${authn.description}"`,
+        // RFC 6750 §3: quoted-string values; header values must be visible ASCII.
+        `Bearer realm="${fhirBaseUrl}", error="${authn.error}", error_description="${asciiQuoted(authn.description)}"`,
       );
       return sendFhir(res, { status: 401, body: operationOutcome('login', authn.description) });
     }
@@ -357,6 +360,10 @@ function humanName(names: fhir4.HumanName[] | undefined): string {
   return parts.filter(Boolean).join(' ') || '(no name)';
 }
 
+function asciiQuoted(text: string): string {
+  return text.replace(/[^\x20-\x7e]|["\\]/g, '');
+}
+
 function isSafeId(id: string): boolean {
   return /^[A-Za-z0-9\-.]{1,64}$/.test(id);
 }
@@ -396,7 +403,13 @@ function preflight(req: IncomingMessage, res: ServerResponse): void {
 
 function sendFhir(res: ServerResponse, response: FhirResponse): void {
   for (const [k, v] of Object.entries(response.headers ?? {})) res.setHeader(k, v);
-  res.writeHead(response.status, { 'Content-Type': 'application/fhir+json; charset=utf-8' });
+  // Patient data must not stay in the browser's HTTP cache: with Last-Modified and no
+  // Cache-Control a browser may reuse a read heuristically (RFC 9111 §4.2.2), even after the
+  // session that fetched it has ended.
+  res.writeHead(response.status, {
+    'Content-Type': 'application/fhir+json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
   res.end(JSON.stringify(response.body));
 }
 

@@ -337,7 +337,7 @@ export class AuthorizationServer {
         ok: false,
         status: 401,
         error: 'invalid_request',
-        description: 'An access token is required (Authorization: Bearer …).',
+        description: 'An access token is required (Authorization: Bearer <token>).',
       };
     }
     const token = this.accessTokens.get(match[1]);

@@ -1,6 +1,6 @@
 // Starts the real sandbox EHR and a production build of the app (vite build + preview) on free
 // loopback ports, once for all browser tests.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -22,11 +22,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
     patients: E2E_PATIENTS,
     seed: E2E_SEED,
     today: E2E_TODAY,
+    log: (line) => {
+      const file = process.env.E2E_SANDBOX_LOG;
+      if (file) appendFileSync(file, `${new Date().toISOString()} ${line}\n`);
+    },
   });
   const outDir = mkdtempSync(join(tmpdir(), 'equity-lens-e2e-'));
-  process.env.VITE_SANDBOX_URL = sandbox.url;
   const root = resolve(import.meta.dirname, '../..');
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  // Vite reads VITE_* from the environment at build time; restore it so the other test projects
+  // (which run in this process's children) still see the default.
+  const previous = process.env.VITE_SANDBOX_URL;
+  process.env.VITE_SANDBOX_URL = sandbox.url;
+  try {
+    await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } finally {
+    if (previous === undefined) delete process.env.VITE_SANDBOX_URL;
+    else process.env.VITE_SANDBOX_URL = previous;
+  }
   const server = await preview({
     root,
     logLevel: 'warn',

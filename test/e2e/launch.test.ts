@@ -21,6 +21,18 @@ beforeEach(async () => {
 
 const appOrigin = () => new URL(urls().appUrl).origin;
 
+/** Waits for a screen's heading; on failure says what the page showed instead. */
+async function expectHeading(name: RegExp): Promise<void> {
+  try {
+    await page.getByRole('heading', { name }).first().waitFor({ timeout: 30_000 });
+  } catch (error) {
+    const shown = (await page.textContent('body'))?.replace(/\s+/g, ' ').slice(0, 500);
+    throw new Error(`No heading ${String(name)} at ${page.url()}; the page shows: ${shown}`, {
+      cause: error,
+    });
+  }
+}
+
 async function waitForApp(): Promise<void> {
   await page.waitForURL(
     (url) => url.origin === appOrigin() && !url.pathname.startsWith('/launch'),
@@ -86,11 +98,7 @@ describe('EHR launch from the sandbox launcher', () => {
     const res = await fetch(`${urls().sandboxUrl}launcher/api/expire-tokens`, { method: 'POST' });
     expect(res.status).toBe(200);
     await page.reload();
-    await expect
-      .poll(() => page.getByRole('heading', { name: /session (has )?(ended|expired)/i }).count(), {
-        timeout: 20_000,
-      })
-      .toBe(1);
+    await expectHeading(/your EHR session has ended/i);
   });
 });
 

@@ -59,7 +59,10 @@ describe('sandbox SMART protocol', () => {
     const get = (path: string) =>
       fetch(`${urls().fhirBaseUrl}/${path}`, { headers: { authorization: `Bearer ${token}` } });
 
-    expect((await get(`Patient/${patient?.id}`)).status).toBe(200);
+    const own = await get(`Patient/${patient?.id}`);
+    expect(own.status).toBe(200);
+    // Patient data is never left in a browser cache.
+    expect(own.headers.get('cache-control')).toBe('no-store');
     expect((await get(`Patient/${other?.id}`)).status).toBe(403);
     expect((await get(`Observation?patient=${other?.id}`)).status).toBe(403);
     const condition = await get(`Condition?patient=${patient?.id}`);
