@@ -6,6 +6,14 @@ import react from '@vitejs/plugin-react';
 // redirect URL where the app completes authorization and renders.
 export default defineConfig({
   plugins: [react()],
+  resolve: {
+    alias: [
+      {
+        find: /^isomorphic-webcrypto$/,
+        replacement: resolve(import.meta.dirname, 'src/fhir/browser-webcrypto.ts'),
+      },
+    ],
+  },
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   build: {

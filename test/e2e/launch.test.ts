@@ -65,7 +65,7 @@ describe('EHR launch from the sandbox launcher', () => {
     // Nothing of the session is kept in localStorage.
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
     if (process.env.UPDATE_SCREENSHOTS) {
-      await page.screenshot({ path: 'public/screenshots/patient-launch.png' });
+      await page.screenshot({ path: 'test/e2e/screenshots/patient-launch.png' });
     }
   });
 

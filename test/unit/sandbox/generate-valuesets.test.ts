@@ -1,6 +1,7 @@
 // The measure-relevant codes the generator uses must be in the official 2026 eCQM value-set
 // expansions, or the measure engine would leave generated patients out of its populations.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ValueSetCode } from '../../../sandbox/generate/codes';
 import {
@@ -16,7 +17,8 @@ import {
 } from '../../../sandbox/generate/codes';
 import { generatePopulation } from '../../../sandbox/generate/population';
 
-const ECQM = '/work/shared/data/ecqm-2026';
+// The team's shared data sits beside the repository (../shared), on every machine and in CI.
+const ECQM = join(import.meta.dirname, '../../../../shared/data/ecqm-2026');
 
 interface Expansion {
   name: string;
