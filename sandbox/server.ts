@@ -64,7 +64,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     Promise.resolve();
   const server = createServer((req, res) => {
     handler(req, res).catch((error: unknown) => {
-      options.log?.(`500 ${req.method ?? ''} ${pathOnly(req.url)}: ${String(error)}`);
+      options.log?.(`500 ${req.method ?? ''} ${maskIds(pathOnly(req.url))}: ${String(error)}`);
       if (!res.headersSent)
         sendJson(res, 500, operationOutcome('exception', 'Internal server error.'));
       else res.end();
@@ -120,7 +120,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const url = new URL(req.url ?? '/', origin);
     const method = req.method ?? 'GET';
     const path = url.pathname;
-    res.on('finish', () => options.log?.(`${res.statusCode} ${method} ${path}`));
+    res.on('finish', () => options.log?.(`${res.statusCode} ${method} ${maskIds(path)}`));
 
     if (path === '/' && method === 'GET') {
       const count = fhirGet('/Patient', { _summary: 'count' }).body as fhir4.Bundle;
@@ -358,6 +358,11 @@ function humanName(names: fhir4.HumanName[] | undefined): string {
   if (name.text) return name.text;
   const parts = [...(name.prefix ?? []), ...(name.given ?? []), name.family ?? ''];
   return parts.filter(Boolean).join(' ') || '(no name)';
+}
+
+/** Log lines name the resource type, never the id (PHI hygiene): /fhir/Patient/:id. */
+function maskIds(path: string): string {
+  return path.replace(/^(\/fhir\/[A-Za-z]+\/)[^/]+/, '$1:id');
 }
 
 function asciiQuoted(text: string): string {
