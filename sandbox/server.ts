@@ -177,15 +177,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     if (patientId && (!isSafeId(patientId) || fhirGet(`/Patient/${patientId}`).status !== 200)) {
       return sendJson(res, 400, { error: `Unknown patient "${patientId}".` });
     }
+    // An EHR launched from inside a visit passes that encounter (SMART `encounter` context).
+    const encounterId =
+      patientId && body.encounter === 'latest' ? latestEncounterId(patientId) : undefined;
     const handle = auth.createLaunch({
       practitionerId,
       patientId,
-      encounterId: undefined,
+      encounterId,
       needPatientBanner: body.needPatientBanner !== false,
     });
     launchUrl.searchParams.set('iss', fhirBaseUrl);
     launchUrl.searchParams.set('launch', handle);
     return sendJson(res, 200, { launchUrl: launchUrl.toString() });
+  }
+
+  function latestEncounterId(patientId: string): string | undefined {
+    const response = fhirGet('/Encounter', { patient: patientId, _sort: '-date', _count: '1' });
+    const bundle = response.body as fhir4.Bundle;
+    return response.status === 200 ? bundle.entry?.[0]?.resource?.id : undefined;
   }
 
   async function handleAuth(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

@@ -137,6 +137,7 @@ export function launcherPage(options: LauncherPageOptions): string {
   <label for="app-url">App launch URL</label>
   <input id="app-url" type="url" value="${escapeHtml(options.appLaunchUrl)}">
   <label><input id="ehr-banner" type="checkbox"> The EHR shows its own patient banner (sends <code>need_patient_banner: false</code>)</label>
+  <label><input id="with-encounter" type="checkbox"> Launch from the patient's most recent encounter (sends <code>encounter</code>)</label>
   <div class="row" style="margin-top:12px">
     <button id="launch-patient" type="button">Launch with patient</button>
     <button id="launch-no-patient" type="button" class="secondary">Launch without a patient (panel)</button>
@@ -172,7 +173,8 @@ async function launch(withPatient) {
   if (withPatient && !patientId) { errorBox.textContent = 'Choose a patient first.'; return; }
   const res = await fetch('/launcher/api/launch', { method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ practitionerId: practitioner.value, patientId, appLaunchUrl: document.getElementById('app-url').value,
-      needPatientBanner: !document.getElementById('ehr-banner').checked }) });
+      needPatientBanner: !document.getElementById('ehr-banner').checked,
+      encounter: document.getElementById('with-encounter').checked ? 'latest' : 'none' }) });
   const data = await res.json();
   if (!res.ok) { errorBox.textContent = data.error || ('Launch failed: HTTP ' + res.status); return; }
   document.getElementById('launch-url').textContent = data.launchUrl;

@@ -70,6 +70,33 @@ describe('sandbox SMART protocol', () => {
     expect(await condition.json()).toMatchObject({ resourceType: 'OperationOutcome' });
   });
 
+  it('passes the encounter in context when the EHR launches from a visit', async () => {
+    const patients = await listPatients();
+    const { verifier, challenge } = pkcePair();
+    // Patients with an encounter: the generator gives most adults office visits.
+    for (const patient of patients) {
+      const launch = await createLaunch(patient.id, await firstPractitionerId(), 'latest');
+      const redirect = await authorizeCode({
+        launch: launch.searchParams.get('launch') ?? '',
+        scope: `${scope} patient/Encounter.rs`,
+        challenge,
+      });
+      const res = await exchangeCode(redirect.searchParams.get('code') ?? '', verifier);
+      const body = (await res.json()) as { patient: string; encounter?: string };
+      if (!body.encounter) continue;
+      expect(body.patient).toBe(patient.id);
+      const token = (body as unknown as { access_token: string }).access_token;
+      const encounter = await fetch(`${urls().fhirBaseUrl}/Encounter/${body.encounter}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(encounter.status).toBe(200);
+      const resource = (await encounter.json()) as fhir4.Encounter;
+      expect(resource.subject?.reference).toBe(`Patient/${patient.id}`);
+      return;
+    }
+    throw new Error('no sandbox patient has an encounter');
+  });
+
   it('answers 401 without a token and serves its metadata without one', async () => {
     const res = await fetch(`${urls().fhirBaseUrl}/Patient`);
     expect(res.status).toBe(401);

@@ -53,6 +53,7 @@ export async function listPatients(q = ''): Promise<PatientSummary[]> {
 export async function createLaunch(
   patientId: string | undefined,
   practitionerId: string,
+  encounter: 'latest' | 'none' = 'none',
 ): Promise<URL> {
   const res = await fetch(`${urls().sandboxUrl}launcher/api/launch`, {
     method: 'POST',
@@ -61,6 +62,7 @@ export async function createLaunch(
       practitionerId,
       patientId,
       appLaunchUrl: new URL('launch/', urls().appUrl).toString(),
+      encounter,
     }),
   });
   if (!res.ok) throw new Error(`launch failed: ${res.status} ${await res.text()}`);
