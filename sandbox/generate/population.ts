@@ -362,8 +362,17 @@ function patientResource(
   const femaleName =
     p.administrativeGender === 'female' ||
     (p.administrativeGender !== 'male' && p.sexAtBirth === 'F');
-  const given = [rng.pick(femaleName ? pool.female : pool.male)];
-  if (rng.chance(0.3)) given.push(rng.pick(femaleName ? pool.female : pool.male));
+  const names = femaleName ? pool.female : pool.male;
+  const first = rng.pick(names);
+  const given = [first];
+  if (rng.chance(0.3)) {
+    // A middle name that repeats the first ("Marcus Marcus Brown") reads as a data error: take
+    // the next name in the pool instead (no extra draw, so the rest of the stream is unchanged).
+    const middle = rng.pick(names);
+    given.push(
+      middle === first ? (names[(names.indexOf(middle) + 1) % names.length] ?? middle) : middle,
+    );
+  }
   const family = rng.pick(pool.family);
   const telecom: fhir4.ContactPoint[] = [
     { system: 'phone', value: phone(rng), use: rng.chance(0.7) ? 'mobile' : 'home' },

@@ -339,3 +339,14 @@ describe('generatePopulation: directory, panels and US Core shapes', () => {
     expect(so.some((o) => o.dataAbsentReason?.coding?.[0]?.code === 'asked-declined')).toBe(true);
   });
 });
+
+describe('patient names', () => {
+  it('never repeats the first name as the middle name', () => {
+    const { resources } = generatePopulation({ seed: 3, patients: 2000, today: '2026-11-23' });
+    const repeated = resources
+      .filter((r): r is fhir4.Patient => r.resourceType === 'Patient')
+      .flatMap((p) => p.name ?? [])
+      .filter((n) => n.given && n.given.length > 1 && n.given[0] === n.given[1]);
+    expect(repeated).toEqual([]);
+  });
+});
