@@ -1,0 +1,77 @@
+// The real engine behind the panel runners: src/clinical's streaming record builder and
+// src/measures' registry of eCQM definitions, adapted to ./measure-engine.ts. The eCQMs need the
+// official value-set expansions (`valuesets.json` Bundles), which the caller supplies: the CLI
+// reads them from disk, the app ships them to the worker in the request.
+
+import { createPatientRecordBuilder } from '../clinical/build-patient-records';
+import type { ValueSetRegistry } from '../clinical/patient-record';
+import { loadValueSetRegistry } from '../clinical/value-set-registry';
+import { CLINICAL_MEASURES, clinicalMeasure } from '../measures/clinical-measures';
+import type { PopulationCode } from '../measures/measure-result';
+import type { EngineMeasure, MeasureEngine } from './measure-engine';
+
+/** Populations in the order the official Measure resources list them. */
+const WITHOUT_EXCEPTION: readonly PopulationCode[] = [
+  'initial-population',
+  'denominator',
+  'denominator-exclusion',
+  'numerator',
+];
+const WITH_EXCEPTION: readonly PopulationCode[] = [...WITHOUT_EXCEPTION, 'denominator-exception'];
+
+/** Resource types the record builder reads (patient-record.ts); others are ignored upstream. */
+const RESOURCE_TYPES: ReadonlySet<string> = new Set([
+  'Patient',
+  'Encounter',
+  'Condition',
+  'Observation',
+  'Procedure',
+  'ServiceRequest',
+  'DeviceRequest',
+  'MedicationRequest',
+  'Coverage',
+]);
+
+export function createClinicalEngine(valueSets: ValueSetRegistry): MeasureEngine {
+  const measures: EngineMeasure[] = CLINICAL_MEASURES.map((m) => ({
+    id: m.id,
+    url: m.url,
+    title: m.title,
+    populations: m.hasDenominatorException ? WITH_EXCEPTION : WITHOUT_EXCEPTION,
+  }));
+  return {
+    measures,
+    resourceTypes: RESOURCE_TYPES,
+    createRecordBuilder() {
+      const builder = createPatientRecordBuilder();
+      return { add: (resource) => builder.add(resource), build: () => builder.build() };
+    },
+    evaluate(measureId, record, period) {
+      return clinicalMeasure(measureId).evaluate(record, {
+        measurementPeriod: period,
+        valueSets,
+      });
+    },
+  };
+}
+
+let cached: { sources: readonly unknown[]; engine: MeasureEngine } | undefined;
+
+/**
+ * The engine for parsed `valuesets.json` Bundles (or ValueSets). Remembers the last set of
+ * sources, so a worker receiving the same array (or the in-thread path reusing it) does not
+ * rebuild the registry for every run.
+ */
+export function clinicalEngineFor(valueSetSources: readonly unknown[]): MeasureEngine {
+  // Without expansions every value-set test is false and every patient silently falls out of
+  // every population; refuse instead.
+  if (valueSetSources.length === 0)
+    throw new Error('no value sets given: the eCQMs need the official valuesets.json expansions');
+  if (cached?.sources !== valueSetSources) {
+    cached = {
+      sources: valueSetSources,
+      engine: createClinicalEngine(loadValueSetRegistry(...valueSetSources)),
+    };
+  }
+  return cached.engine;
+}

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { codeKey, loadValueSetRegistry } from '../../../src/clinical/value-set-registry';
+
+const ECQM = join(import.meta.dirname, '../../../../shared/data/ecqm-2026');
+const OFFICE_VISIT =
+  'http://cts.nlm.nih.gov/fhir/ValueSet/2.16.840.1.113883.3.464.1003.101.12.1001';
+const DIABETES = 'http://cts.nlm.nih.gov/fhir/ValueSet/2.16.840.1.113883.3.464.1003.103.12.1001';
+
+describe('loadValueSetRegistry', () => {
+  const registry = loadValueSetRegistry(
+    JSON.parse(
+      readFileSync(
+        join(ECQM, 'CMS122FHIRDiabetesAssessGreaterThan9Percent/valuesets.json'),
+        'utf8',
+      ),
+    ) as unknown,
+  );
+
+  it.each([
+    [OFFICE_VISIT, 'http://www.ama-assn.org/go/cpt', '99213', true],
+    [OFFICE_VISIT, 'http://snomed.info/sct', '185349003', false],
+    [DIABETES, 'http://snomed.info/sct', '44054006', true],
+    [DIABETES, 'http://hl7.org/fhir/sid/icd-10-cm', 'E11.9', true],
+    [DIABETES, 'http://snomed.info/sct', '38341003', false],
+  ])('answers whether %s holds %s|%s', (url, system, code, expected) => {
+    expect(registry.has(url, codeKey(system, code))).toBe(expected);
+  });
+
+  it('keeps canonical URLs, lists the sets a code is in, and knows which sets it loaded', () => {
+    expect(
+      registry.valueSetsOf(codeKey('http://www.ama-assn.org/go/cpt', '99213')).has(OFFICE_VISIT),
+    ).toBe(true);
+    expect(registry.knows(`${OFFICE_VISIT}|20240101`)).toBe(true);
+    expect(registry.knows('http://example.org/ValueSet/none')).toBe(false);
+    expect(registry.size).toBeGreaterThan(10);
+  });
+
+  it('answers by OID as well as by canonical URL', () => {
+    const key = codeKey('http://www.ama-assn.org/go/cpt', '99213');
+    expect(registry.has('2.16.840.1.113883.3.464.1003.101.12.1001', key)).toBe(true);
+    expect(registry.has('urn:oid:2.16.840.1.113883.3.464.1003.101.12.1001', key)).toBe(true);
+  });
+
+  it('falls back to enumerated compose concepts when there is no expansion', () => {
+    const small = loadValueSetRegistry([
+      {
+        resourceType: 'ValueSet',
+        url: 'http://example.org/vs',
+        compose: { include: [{ system: 'http://loinc.org', concept: [{ code: '1-1' }] }] },
+      },
+    ]);
+    expect(small.hasAny('http://example.org/vs', ['x|y', 'http://loinc.org|1-1'])).toBe(true);
+  });
+});
