@@ -24,10 +24,12 @@ const forbidden = {
   measures: ['equity', 'sdoh', 'worker', 'fhir', 'ui', 'features', 'app'],
   equity: ['measures', 'sdoh', 'worker', 'fhir', 'ui', 'features', 'app'],
   sdoh: ['measures', 'equity', 'worker', 'fhir', 'ui', 'features', 'app'],
-  worker: ['fhir', 'ui', 'features', 'app'],
+  worker: ['fhir', 'ui', 'features', 'app', 'cli'],
   fhir: ['worker', 'ui', 'features', 'app'],
-  ui: ['features', 'app', 'fhir', 'worker'],
-  features: ['app'],
+  ui: ['features', 'app', 'fhir', 'worker', 'cli'],
+  features: ['app', 'cli'],
+  // The Node CLI (population runs) reuses the pure engine and the worker's runner, never the UI.
+  cli: ['fhir', 'ui', 'features', 'app'],
 };
 const pure = ['clinical', 'measures', 'equity', 'sdoh'];
 
