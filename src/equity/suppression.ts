@@ -1,0 +1,369 @@
+// Small-cell suppression with complementary suppression (CMS cell-size policy, ResDAC: no cell of
+// 1–10, zero allowed, and no cell from which a value of 1–10 could be worked out).
+//
+// Every published count is a set of patients. Two counts are linked whenever their patient sets
+// overlap, so one engine covers a one-way table, a two-way table, their margins and the panel
+// totals together — the cross-table leaks (a withheld two-way cell recovered from the one-way
+// table of the same data) are exactly the linear relations between those sets.
+//
+// Audits, run until neither finds a leak:
+//  1. Linear: a withheld count is recoverable by adding and subtracting published counts exactly
+//     when its indicator vector (over the "atoms" — groups of patients that belong to the same
+//     published counts) lies in the span of the published counts' vectors.
+//  2. Bounds: over each declared relation (total = sum of parts) the attacker reads the labels:
+//     a withheld small cell is 1–10, a complementary cell is 0 or above 10. Interval propagation
+//     (with the gap applied to complementary cells) must leave every withheld count with more
+//     than one possible value. Propagation is per relation, so it is a sound check of the common
+//     leaks (two withheld 1s in a line, a 1 next to an 11), not a full integer program.
+// When a withheld count leaks, the engine withholds one more count (a complementary cell): the
+// cheapest published count whose withholding alone stops the leak — counts ≥ 12 first (an 11
+// next to a lone small cell is pinned by the labels), then other non-zero counts by size, zeros
+// last. When no single count does, a count that takes part in recovering the leak is withheld
+// and the audit runs again.
+
+export type SuppressionReason = 'small-cell' | 'complementary';
+
+export type Published<T> =
+  { kind: 'value'; value: T } | { kind: 'suppressed'; reason: SuppressionReason };
+
+export interface CountToPublish {
+  id: string;
+  patientIds: readonly string[];
+}
+
+/** `total` is the sum of `parts` (ids of counts in the same publication). */
+export interface CountRelation {
+  total: string;
+  parts: readonly string[];
+}
+
+export interface SuppressionPolicy {
+  /** Smallest withheld count (CMS: 1; zero may be shown). */
+  minimum: number;
+  /** Largest withheld count (CMS: 10). */
+  maximum: number;
+}
+
+export const CMS_CELL_SIZE_POLICY: SuppressionPolicy = { minimum: 1, maximum: 10 };
+
+export function isSmallCell(
+  count: number,
+  policy: SuppressionPolicy = CMS_CELL_SIZE_POLICY,
+): boolean {
+  return count >= policy.minimum && count <= policy.maximum;
+}
+
+type Vector = Float64Array;
+
+/** Index of the entry largest in magnitude (partial pivoting keeps elimination stable), or −1. */
+function largestEntry(v: Vector): number {
+  let best = -1;
+  let size = 1e-9;
+  for (let i = 0; i < v.length; i += 1) {
+    const a = Math.abs(v[i] ?? 0);
+    if (a > size) {
+      best = i;
+      size = a;
+    }
+  }
+  return best;
+}
+
+/** Row-reduced basis of a set of vectors, for span membership tests. */
+class SpanBasis {
+  private readonly rows: { pivot: number; row: Vector }[] = [];
+
+  constructor(vectors: readonly Vector[] = []) {
+    for (const v of vectors) this.add(v);
+  }
+
+  private reduce(v: Vector): Vector {
+    const r = Float64Array.from(v);
+    for (const { pivot, row } of this.rows) {
+      const f = r[pivot] ?? 0;
+      if (Math.abs(f) > 1e-9)
+        for (let i = 0; i < r.length; i += 1) r[i] = (r[i] ?? 0) - f * (row[i] ?? 0);
+    }
+    return r;
+  }
+
+  add(v: Vector): void {
+    const r = this.reduce(v);
+    const pivot = largestEntry(r);
+    if (pivot < 0) return;
+    const scale = r[pivot] ?? 1;
+    for (let i = 0; i < r.length; i += 1) r[i] = (r[i] ?? 0) / scale;
+    for (const other of this.rows) {
+      const f = other.row[pivot] ?? 0;
+      if (Math.abs(f) > 1e-9)
+        for (let i = 0; i < r.length; i += 1) other.row[i] = (other.row[i] ?? 0) - f * (r[i] ?? 0);
+    }
+    this.rows.push({ pivot, row: r });
+  }
+
+  contains(v: Vector): boolean {
+    return this.reduce(v).every((x) => Math.abs(x) <= 1e-9);
+  }
+}
+
+/**
+ * Coordinates of vectors in a basis chosen greedily from a list (earlier entries first): which
+ * list entries are basis members, the coordinates of the others, and of any vector in the span.
+ */
+class Coordinates {
+  private readonly rows: { pivot: number; row: Vector; combo: number[] }[] = [];
+  private readonly slots: (number | undefined)[] = [];
+  private readonly dependent: number[][] = [];
+
+  constructor(vectors: readonly Vector[]) {
+    for (const v of vectors) {
+      const { rest, combo } = this.reduce(v);
+      const pivot = largestEntry(rest);
+      if (pivot < 0) {
+        this.slots.push(undefined);
+        this.dependent.push(combo);
+        continue;
+      }
+      const slot = this.rows.length;
+      // New basis member b_k: its reduced row is b_k − Σ f_i R_i, i.e. e_k − Σ f_i T_i.
+      const own = combo.map((c) => -c);
+      own[slot] = 1;
+      this.rows.push({ pivot, row: rest, combo: own });
+      this.slots.push(slot);
+    }
+  }
+
+  /** r = v − Σ f_i R_i, and Σ f_i T_i (v's coordinates when r = 0). */
+  private reduce(v: Vector): { rest: Vector; combo: number[] } {
+    const rest = Float64Array.from(v);
+    const combo: number[] = [];
+    for (const { pivot, row, combo: t } of this.rows) {
+      const f = (rest[pivot] ?? 0) / (row[pivot] ?? 1);
+      if (Math.abs(f) <= 1e-12) continue;
+      for (let i = 0; i < rest.length; i += 1) rest[i] = (rest[i] ?? 0) - f * (row[i] ?? 0);
+      t.forEach((x, j) => {
+        combo[j] = (combo[j] ?? 0) + f * x;
+      });
+    }
+    return { rest, combo };
+  }
+
+  /** Basis slot of list entry `index`, or undefined when it depends on earlier entries. */
+  basisSlot(index: number): number | undefined {
+    return this.slots[index];
+  }
+
+  /** Coordinates of v, or undefined when v is outside the span. */
+  coordinatesOf(v: Vector): number[] | undefined {
+    const { rest, combo } = this.reduce(v);
+    return rest.every((x) => Math.abs(x) <= 1e-9) ? combo : undefined;
+  }
+
+  /** Basis member j cannot be rebuilt from the other published counts. */
+  isEssential(j: number): boolean {
+    return this.dependent.every((c) => Math.abs(c[j] ?? 0) <= 1e-7);
+  }
+}
+
+interface Engine {
+  ids: string[];
+  values: Map<string, number>;
+  vectors: Map<string, Vector>;
+  /** Atom indices of each count, for overlap tests. */
+  atoms: Map<string, Set<number>>;
+}
+
+function buildEngine(counts: readonly CountToPublish[]): Engine {
+  const signature = new Map<string, string[]>();
+  for (const c of counts)
+    for (const p of new Set(c.patientIds)) {
+      const list = signature.get(p);
+      if (list) list.push(c.id);
+      else signature.set(p, [c.id]);
+    }
+  const atomIndex = new Map<string, number>();
+  const patientAtom = new Map<string, number>();
+  for (const [patient, ids] of signature) {
+    const key = ids.join('\u0000');
+    let index = atomIndex.get(key);
+    if (index === undefined) {
+      index = atomIndex.size;
+      atomIndex.set(key, index);
+    }
+    patientAtom.set(patient, index);
+  }
+  const width = atomIndex.size;
+  const vectors = new Map<string, Vector>();
+  const atoms = new Map<string, Set<number>>();
+  const values = new Map<string, number>();
+  for (const c of counts) {
+    const unique = new Set(c.patientIds);
+    const v = new Float64Array(width);
+    const set = new Set<number>();
+    for (const p of unique) {
+      const a = patientAtom.get(p) ?? 0;
+      v[a] = 1;
+      set.add(a);
+    }
+    vectors.set(c.id, v);
+    atoms.set(c.id, set);
+    values.set(c.id, unique.size);
+  }
+  return { ids: counts.map((c) => c.id), values, vectors, atoms };
+}
+
+function linearLeaks(engine: Engine, withheld: ReadonlyMap<string, SuppressionReason>): string[] {
+  const basis = new SpanBasis(
+    engine.ids
+      .filter((id) => !withheld.has(id))
+      .map((id) => engine.vectors.get(id) ?? new Float64Array()),
+  );
+  return engine.ids.filter(
+    (id) => withheld.has(id) && basis.contains(engine.vectors.get(id) ?? new Float64Array()),
+  );
+}
+
+/**
+ * Interval propagation over the declared relations: returns withheld counts whose feasible range
+ * collapses to one value.
+ */
+function boundsLeaks(
+  engine: Engine,
+  relations: readonly CountRelation[],
+  withheld: ReadonlyMap<string, SuppressionReason>,
+  policy: SuppressionPolicy,
+): string[] {
+  const grand = Math.max(0, ...engine.values.values());
+  const lo = new Map<string, number>();
+  const hi = new Map<string, number>();
+  for (const id of engine.ids) {
+    const value = engine.values.get(id) ?? 0;
+    const reason = withheld.get(id);
+    if (reason === undefined) {
+      lo.set(id, value);
+      hi.set(id, value);
+    } else if (reason === 'small-cell') {
+      lo.set(id, policy.minimum);
+      hi.set(id, policy.maximum);
+    } else {
+      lo.set(id, 0);
+      hi.set(id, grand);
+    }
+  }
+  for (let pass = 0; pass < 50; pass += 1) {
+    let changed = false;
+    const tighten = (id: string, newLo: number, newHi: number) => {
+      if (newLo > (lo.get(id) ?? 0)) {
+        lo.set(id, newLo);
+        changed = true;
+      }
+      if (newHi < (hi.get(id) ?? 0)) {
+        hi.set(id, newHi);
+        changed = true;
+      }
+    };
+    for (const r of relations) {
+      const partsLo = r.parts.reduce((s, p) => s + (lo.get(p) ?? 0), 0);
+      const partsHi = r.parts.reduce((s, p) => s + (hi.get(p) ?? 0), 0);
+      tighten(r.total, partsLo, partsHi);
+      for (const p of r.parts) {
+        const othersLo = partsLo - (lo.get(p) ?? 0);
+        const othersHi = partsHi - (hi.get(p) ?? 0);
+        tighten(p, (lo.get(r.total) ?? 0) - othersHi, (hi.get(r.total) ?? 0) - othersLo);
+      }
+    }
+    for (const [id, reason] of withheld) {
+      if (reason !== 'complementary') continue;
+      // A complementary cell is never itself 1–10: snap its range out of the gap.
+      const l = lo.get(id) ?? 0;
+      const h = hi.get(id) ?? 0;
+      if (l >= policy.minimum && l <= policy.maximum) tighten(id, policy.maximum + 1, h);
+      if (h >= policy.minimum && h <= policy.maximum)
+        tighten(id, lo.get(id) ?? 0, policy.minimum - 1);
+    }
+    if (!changed) break;
+  }
+  return engine.ids.filter((id) => withheld.has(id) && (lo.get(id) ?? 0) >= (hi.get(id) ?? 0));
+}
+
+function complementCost(value: number): [number, number] {
+  if (value >= 12) return [0, value];
+  if (value > 0) return [1, value];
+  return [2, 0];
+}
+
+/**
+ * Decides which counts to withhold. Returns each count as a published value or a withheld one
+ * with its reason. `relations` feed the bounds audit; the linear audit needs none.
+ */
+export function suppressCounts(
+  counts: readonly CountToPublish[],
+  relations: readonly CountRelation[] = [],
+  policy: SuppressionPolicy = CMS_CELL_SIZE_POLICY,
+): Record<string, Published<number>> {
+  const engine = buildEngine(counts);
+  const withheld = new Map<string, SuppressionReason>();
+  for (const id of engine.ids)
+    if (isSmallCell(engine.values.get(id) ?? 0, policy)) withheld.set(id, 'small-cell');
+
+  const vectorOf = (id: string) => engine.vectors.get(id) ?? new Float64Array();
+  for (let guard = 0; guard < engine.ids.length; guard += 1) {
+    const leak =
+      linearLeaks(engine, withheld)[0] ?? boundsLeaks(engine, relations, withheld, policy)[0];
+    if (leak === undefined) break;
+    const leakAtoms = engine.atoms.get(leak) ?? new Set<number>();
+    const overlaps = (id: string) =>
+      [...(engine.atoms.get(id) ?? [])].some((a) => leakAtoms.has(a));
+    const published = engine.ids.filter((id) => !withheld.has(id));
+    const byCost = (a: string, b: string) => {
+      const ca = complementCost(engine.values.get(a) ?? 0);
+      const cb = complementCost(engine.values.get(b) ?? 0);
+      return ca[0] - cb[0] || ca[1] - cb[1] || a.localeCompare(b);
+    };
+    // Any count whose withholding alone stops the leak is a candidate, cheapest first; when none
+    // does, a count sharing patients with the leak that takes part in recovering it is withheld
+    // and the audit runs again.
+    const near = published.filter(overlaps).sort(byCost);
+    const far = published.filter((id) => !overlaps(id)).sort(byCost);
+    const boundsStop = (id: string) => {
+      const trial = new Map(withheld);
+      trial.set(id, 'complementary');
+      return !boundsLeaks(engine, relations, trial, policy).includes(leak);
+    };
+    const order = [...published].sort(byCost);
+    const coords = new Coordinates(order.map(vectorOf));
+    const sigma = coords.coordinatesOf(vectorOf(leak));
+    let chosen: string | undefined;
+    let involved: string | undefined;
+    if (sigma === undefined) {
+      chosen = order.find(boundsStop);
+    } else {
+      // Withholding basis member j stops the linear leak exactly when the leak uses it
+      // (σ_j ≠ 0) and no other published count can stand in for it.
+      const breaking = order.filter((_, index) => {
+        const j = coords.basisSlot(index);
+        return j !== undefined && Math.abs(sigma[j] ?? 0) > 1e-7 && coords.isEssential(j);
+      });
+      chosen = breaking.find(boundsStop);
+      involved = [...near, ...far].find((id) => {
+        const index = order.indexOf(id);
+        const j = coords.basisSlot(index);
+        return j !== undefined && Math.abs(sigma[j] ?? 0) > 1e-7;
+      });
+    }
+    // No single count stops the leak: withhold the cheapest linked one and look again.
+    const next = chosen ?? involved ?? near[0] ?? far[0];
+    if (next === undefined) break;
+    withheld.set(next, 'complementary');
+  }
+
+  const out: Record<string, Published<number>> = {};
+  for (const id of engine.ids) {
+    const reason = withheld.get(id);
+    out[id] =
+      reason === undefined
+        ? { kind: 'value', value: engine.values.get(id) ?? 0 }
+        : { kind: 'suppressed', reason };
+  }
+  return out;
+}
