@@ -151,10 +151,8 @@ function evaluate(record: PatientRecord, context: MeasureEvaluationContext): Pat
     'CMS122',
     membership({
       initialPopulation,
-      denominator: initialPopulation,
       denominatorExclusion: exclusion !== null,
       numerator,
-      denominatorException: false,
     }),
   );
 }

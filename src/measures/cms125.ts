@@ -116,10 +116,8 @@ function evaluate(record: PatientRecord, context: MeasureEvaluationContext): Pat
     'CMS125',
     membership({
       initialPopulation,
-      denominator: initialPopulation,
       denominatorExclusion: exclusion !== null,
       numerator,
-      denominatorException: false,
     }),
   );
 }

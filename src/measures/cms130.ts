@@ -121,10 +121,8 @@ function evaluate(record: PatientRecord, context: MeasureEvaluationContext): Pat
     'CMS130',
     membership({
       initialPopulation,
-      denominator: initialPopulation,
       denominatorExclusion: exclusion !== null,
       numerator: screened !== null,
-      denominatorException: false,
     }),
   );
 }

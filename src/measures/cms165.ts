@@ -193,10 +193,8 @@ function evaluate(record: PatientRecord, context: MeasureEvaluationContext): Pat
     'CMS165',
     membership({
       initialPopulation,
-      denominator: initialPopulation,
       denominatorExclusion: exclusion !== null,
       numerator,
-      denominatorException: false,
     }),
   );
 }

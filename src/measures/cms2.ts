@@ -276,7 +276,6 @@ function evaluate(record: PatientRecord, context: MeasureEvaluationContext): Pat
     'CMS2',
     membership({
       initialPopulation,
-      denominator: initialPopulation,
       denominatorExclusion: exclusion !== null,
       numerator: met !== null,
       denominatorException: exceptionRefs.length > 0,

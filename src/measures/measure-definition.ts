@@ -42,17 +42,19 @@ export interface ClinicalMeasureDefinition {
  */
 export function membership(raw: {
   initialPopulation: boolean;
-  denominator: boolean;
+  /** Defaults to the initial population: most eCQMs define "Denominator: Initial Population". */
+  denominator?: boolean;
   denominatorExclusion: boolean;
   numerator: boolean;
-  denominatorException: boolean;
+  /** Only measures with a denominator exception (CMS2) pass it. */
+  denominatorException?: boolean;
 }): PopulationMembership {
   const initialPopulation = raw.initialPopulation;
-  const denominator = initialPopulation && raw.denominator;
+  const denominator = initialPopulation && (raw.denominator ?? true);
   const denominatorExclusion = denominator && raw.denominatorExclusion;
   const numerator = denominator && !denominatorExclusion && raw.numerator;
   const denominatorException =
-    denominator && !denominatorExclusion && !numerator && raw.denominatorException;
+    denominator && !denominatorExclusion && !numerator && (raw.denominatorException ?? false);
   return { initialPopulation, denominator, denominatorExclusion, denominatorException, numerator };
 }
 
