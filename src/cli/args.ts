@@ -4,9 +4,20 @@
 import type { ReportPeriod } from '../measures/measure-report';
 import type { ClinicalMeasureId } from '../measures/measure-result';
 import { isClinicalMeasureId } from '../worker/protocol';
+import { DEMOGRAPHIC_STRATIFIER_IDS, isDemographicStratifierId } from './demographic-strata';
+import type { DemographicStratifierId } from './demographic-strata';
 
 export type ReportKind = 'individual' | 'summary';
-export type StratifierId = 'gender' | 'age';
+export type StratifierId = 'gender' | 'age' | DemographicStratifierId;
+
+export const STRATIFIER_IDS: readonly StratifierId[] = [
+  'gender',
+  'age',
+  ...DEMOGRAPHIC_STRATIFIER_IDS,
+];
+
+const isStratifierId = (text: string): text is StratifierId =>
+  text === 'gender' || text === 'age' || isDemographicStratifierId(text);
 
 export interface EvaluateOptions {
   command: 'evaluate';
@@ -27,7 +38,7 @@ export type ParsedArgs =
   | { kind: 'error'; message: string };
 
 export const USAGE = `Usage: equity-lens evaluate --input <folder> --period <start>..<end> --measures <ids>
-                          --report individual|summary [--stratify gender,age] [--out <file>]
+                          --report individual|summary [--stratify <list>] [--out <file>]
                           [--valuesets <path>]
 
 Evaluates clinical quality measures over a folder of FHIR R4 data and writes MeasureReports.
@@ -40,7 +51,22 @@ Evaluates clinical quality measures over a folder of FHIR R4 data and writes Mea
   --measures <ids>     comma-separated: CMS122, CMS165, CMS125, CMS130, CMS2 (or "all")
   --report individual  NDJSON: one MeasureReport (type individual) per patient per measure
   --report summary     JSON: a Bundle (type collection) with one summary MeasureReport per measure
-  --stratify <list>    summary only: gender (Patient.gender), age (band at the period end)
+  --stratify <list>    summary only, comma-separated, one stratifier each:
+                         gender              Patient.gender (administrative gender)
+                         age                 age band at the period end
+                         race                OMB race alone; "Two or more races" together
+                         ethnicity           OMB ethnicity (Hispanic or Latino or not)
+                         spd15               2024 SPD 15 combined race/ethnicity categories
+                         language            preferred language (Patient.communication)
+                         interpreter         interpreter needed
+                         sex                 us-core-individual-sex, else us-core-sex
+                         sexual-orientation  latest Observation LOINC 76690-7
+                         gender-identity     latest Observation LOINC 76691-5, else extension
+                         payer               primary payer (Source of Payment Typology) of
+                                             active Coverage overlapping the period; no such
+                                             Coverage is "Not collected", never "uninsured"
+                       Demographic strata include "Asked but declined", "Unknown" and "Not
+                       collected" for patients without a usable value; no patient is dropped.
   --out <file>         write there instead of standard output
   --valuesets <path>   the official value-set expansions: a valuesets.json file, or a folder
                        searched recursively for them (default: ../shared/data/ecqm-2026 next
@@ -133,9 +159,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (stratifyText !== undefined) {
     if (report !== 'summary')
       return { kind: 'error', message: '--stratify applies to --report summary only' };
-    for (const s of stratifyText.split(',').map((t) => t.trim())) {
-      if (s !== 'gender' && s !== 'age')
-        return { kind: 'error', message: `--stratify takes gender and/or age, got "${s}"` };
+    for (const s of stratifyText.split(',').map((t) => t.trim().toLowerCase())) {
+      if (!isStratifierId(s))
+        return {
+          kind: 'error',
+          message: `unknown stratifier "${s}" (known: ${STRATIFIER_IDS.join(', ')})`,
+        };
       if (!stratify.includes(s)) stratify.push(s);
     }
   }

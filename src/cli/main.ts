@@ -1,7 +1,8 @@
 // `equity-lens evaluate`: measures over a folder of FHIR data, written as MeasureReports.
 // Reads every file once, streaming each resource into the engine's record builder (which groups
 // by patient across files and keeps compact records, not raw JSON), then evaluates each record
-// and streams the reports out.
+// and streams the reports out. Demographic stratifiers keep only the few resources their readers
+// need, per patient, and turn them into stratum labels once the read is done.
 
 import { createWriteStream, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,6 +24,7 @@ import { clinicalEngineFor } from '../worker/clinical-engine';
 import type { EngineMeasure, MeasureEngine } from '../worker/measure-engine';
 import { stratificationFactsOfRecord } from '../worker/measure-engine';
 import { USAGE, parseArgs, type EvaluateOptions } from './args';
+import { DemographicStrata, isDemographicStratifierId } from './demographic-strata';
 import { emptyReadStats, listInputFiles, readResources, type ReadStats } from './read-input';
 
 export interface CliIo {
@@ -180,9 +182,18 @@ async function evaluate(
   const date = (settings.now?.() ?? new Date()).toISOString();
   const facts = new Map<string, StratificationFacts>();
   const factsOf = (id: string) => facts.get(id);
-  const stratifiers: ReportStratifier[] = options.stratify.map((s) =>
-    s === 'gender' ? genderStratifier(factsOf) : ageBandStratifier(factsOf, options.period.end),
-  );
+  // Demographic stratifiers read raw resources: the few they need are kept while reading.
+  const demographics = new DemographicStrata(options.stratify.filter(isDemographicStratifierId), {
+    period: options.period,
+  });
+  const demographicStratifiers = demographics.stratifiers();
+  const stratifiers: ReportStratifier[] = options.stratify.map((s) => {
+    if (s === 'gender') return genderStratifier(factsOf);
+    if (s === 'age') return ageBandStratifier(factsOf, options.period.end);
+    const stratifier = demographicStratifiers[demographics.ids.indexOf(s)];
+    if (stratifier === undefined) throw new Error(`no stratifier ${s}`);
+    return stratifier;
+  });
   const tallies = new Map<string, SummaryTally>(
     selected.map((m) => [m.id, createSummaryTally(m, stratifiers)]),
   );
@@ -192,6 +203,7 @@ async function evaluate(
     let read = 0;
     for await (const item of readResources(root, files, stats, warn)) {
       if (++read % 5000 === 0) peak.sample();
+      demographics.collect(item.resource, item.patientId);
       const type = item.resource.resourceType;
       if (!engine.resourceTypes.has(type)) bump(counts.ignoredType, type);
       else if (item.patientId === undefined) bump(counts.ignoredNoPatient, type);
@@ -207,6 +219,7 @@ async function evaluate(
       }
     }
     peak.sample();
+    demographics.finish();
     const records = builder.build();
     peak.sample();
 
@@ -256,7 +269,7 @@ async function evaluate(
   }
 
   peak.sample();
-  await write(io.stderr, summaryText(options, stats, counts, peak));
+  await write(io.stderr, summaryText(options, stats, counts, peak, demographics));
   return 0;
 }
 
@@ -269,6 +282,7 @@ function summaryText(
   stats: ReadStats,
   counts: RunCounts,
   peak: MemoryPeak,
+  demographics: DemographicStrata,
 ): string {
   const used = new Map(stats.resourcesByType);
   for (const type of counts.ignoredType.keys()) used.delete(type);
@@ -284,6 +298,11 @@ function summaryText(
     `  resources skipped as unreadable: ${formatCounts(counts.unreadable) || 'none'}`,
     `  patients: ${counts.patients} evaluated for ${options.measures.join(', ')}` +
       (counts.evaluationFailures > 0 ? `; ${counts.evaluationFailures} evaluations failed` : ''),
+    ...(demographics.ids.length === 0
+      ? []
+      : [
+          `  demographic strata (${demographics.ids.join(', ')}): ${demographics.kept} resources kept for ${demographics.patients} patients, read once and dropped`,
+        ]),
     `  wrote ${counts.reports} ${options.report} MeasureReport${counts.reports === 1 ? '' : 's'} to ${options.out ?? 'standard output'}`,
     `  peak memory: RSS ${mb(Math.max(peak.rss, process.resourceUsage().maxRSS * 1024))}, heap used ${mb(peak.heapUsed)}`,
   ];

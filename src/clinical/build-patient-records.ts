@@ -73,7 +73,12 @@ interface PendingAge {
 
 interface Accumulator {
   record: PatientRecord;
-  seen: Set<string>;
+  /**
+   * Resources already read, to skip duplicates: id → type of the first resource with that id
+   * (no string to build per resource), and `Type/id` refs for ids shared by several types.
+   */
+  seenIds: Map<string, string>;
+  seenRefs: Set<string> | undefined;
   pendingAges: PendingAge[];
   /** The Patient resource was seen (else the record is a shell built from references). */
   hasPatient: boolean;
@@ -118,6 +123,21 @@ export function referenceTail(reference: string | undefined): string {
  */
 const NONE = Object.freeze([]) as unknown as never[];
 
+/**
+ * Shared frozen one-element lists: nearly every concept has a single coding, and one list per
+ * distinct code (like the interned key itself) saves an array per fact on large panels.
+ */
+const SINGLE_KEYS = new Map<string, readonly string[]>();
+
+function single(value: string): string[] {
+  let list = SINGLE_KEYS.get(value);
+  if (list === undefined) {
+    list = Object.freeze([value]);
+    SINGLE_KEYS.set(value, list);
+  }
+  return list as string[];
+}
+
 function codingKeys(codings: Coding[] | undefined, into: CodeKey[] = []): CodeKey[] {
   if (codings === undefined) return into;
   for (const c of codings) if (c.code !== undefined) into.push(codeKey(c.system, c.code));
@@ -127,6 +147,10 @@ function codingKeys(codings: Coding[] | undefined, into: CodeKey[] = []): CodeKe
 function conceptKeys(concept: CodeableConcept | undefined): CodeKey[] {
   const coding = concept?.coding;
   if (coding === undefined || coding.length === 0) return NONE;
+  if (coding.length === 1) {
+    const c = coding[0];
+    return c?.code === undefined ? NONE : single(codeKey(c.system, c.code));
+  }
   return codingKeys(coding);
 }
 
@@ -140,6 +164,14 @@ function conceptsKeys(concepts: CodeableConcept[] | undefined): CodeKey[] {
 /** Bare codes (no system) of concepts from a known code system, e.g. categories, statuses. */
 function plainCodes(concepts: CodeableConcept[] | undefined): string[] {
   if (concepts === undefined || concepts.length === 0) return NONE;
+  if (concepts.length === 1) {
+    const coding = concepts[0]?.coding;
+    if (coding === undefined || coding.length === 0) return NONE;
+    if (coding.length === 1) {
+      const code = coding[0]?.code;
+      return code === undefined ? NONE : single(code);
+    }
+  }
   const codes: string[] = [];
   for (const concept of concepts)
     for (const c of concept.coding ?? []) if (c.code !== undefined) codes.push(c.code);
@@ -156,6 +188,9 @@ export class RecordBuilder implements PatientRecordBuilder {
   private readonly aliases = new Map<string, string>();
   private readonly offset: number;
   private readonly keepCodes: ((codes: readonly CodeKey[]) => boolean) | undefined;
+  /** The last subject reference read and its accumulator. */
+  private lastSubject: string | undefined;
+  private lastAccumulator: Accumulator | undefined;
 
   constructor(options: BuildOptions = {}) {
     this.offset = options.timezoneOffsetMinutes ?? 0;
@@ -186,7 +221,9 @@ export class RecordBuilder implements PatientRecordBuilder {
   }
 
   private time(text: string | undefined): number | null {
-    return parseDateTime(text, this.offset);
+    if (text === undefined) return null;
+    const fast = fastDateTime(text);
+    return Number.isNaN(fast) ? parseDateTime(text, this.offset) : fast;
   }
 
   private period(period: fhir4.Period | undefined): TimeInterval | null {
@@ -204,7 +241,8 @@ export class RecordBuilder implements PatientRecordBuilder {
     if (acc === undefined) {
       acc = {
         record: emptyRecord(patientKey),
-        seen: new Set(),
+        seenIds: new Map(),
+        seenRefs: undefined,
         pendingAges: [],
         hasPatient: false,
       };
@@ -227,9 +265,22 @@ export class RecordBuilder implements PatientRecordBuilder {
       }
       return;
     }
-    const patientKey = referenceTail(subjectOf(resource));
-    if (patientKey === '') return; // Organizations, Practitioners, Medications: not patient data
-    const acc = this.accumulator(patientKey);
+    const subject = subjectOf(resource);
+    let acc: Accumulator;
+    if (
+      subject !== undefined &&
+      subject === this.lastSubject &&
+      this.lastAccumulator !== undefined
+    ) {
+      // NDJSON and Bundles list a patient's resources together: skip the tail and the lookup.
+      acc = this.lastAccumulator;
+    } else {
+      const patientKey = referenceTail(subject);
+      if (patientKey === '') return; // Organizations, Practitioners, Medications: not patient data
+      acc = this.accumulator(patientKey);
+      this.lastSubject = subject;
+      this.lastAccumulator = acc;
+    }
     const record = acc.record;
     if (!KEPT_TYPES.has(resource.resourceType)) {
       // Claims, EOBs, immunizations…: counted, not kept (and not de-duplicated: it costs a Set entry)
@@ -237,40 +288,46 @@ export class RecordBuilder implements PatientRecordBuilder {
         (record.otherResources[resource.resourceType] ?? 0) + 1;
       return;
     }
-    const ref = `${resource.resourceType}/${id}`;
-    if (acc.seen.has(ref)) return;
-    acc.seen.add(ref);
+    if (!markSeen(acc, resource.resourceType, id)) return;
+    // The `Type/id` evidence ref is built only for facts that are kept.
     switch (resource.resourceType) {
       case 'Encounter':
-        record.encounters.push(this.encounter(resource, ref, id));
+        record.encounters.push(this.encounter(resource, refOf('Encounter', id), id));
         break;
       case 'Condition': {
-        const fact = this.condition(resource, ref, id, acc);
-        if (this.keeps(fact.codes)) record.conditions.push(fact);
-        else countUnkept(record, 'Condition');
+        // Codes first: a dropped fact costs no more than reading them.
+        const codes = conceptKeys(resource.code);
+        if (this.keeps(codes))
+          record.conditions.push(this.condition(resource, refOf('Condition', id), id, codes, acc));
+        else countUnkept(record, UNKEPT_CONDITION);
         break;
       }
       case 'Observation': {
-        const fact = this.observation(resource, ref, id);
-        if (fact.bloodPressure || this.keeps(fact.codes)) record.observations.push(fact);
-        else countUnkept(record, 'Observation');
+        const codes = conceptKeys(resource.code);
+        const bloodPressure = isBloodPressure(resource, codes);
+        if (bloodPressure || this.keeps(codes))
+          record.observations.push(
+            this.observation(resource, refOf('Observation', id), id, codes, bloodPressure),
+          );
+        else countUnkept(record, UNKEPT_OBSERVATION);
         break;
       }
       case 'Procedure': {
-        const fact: ProcedureFact = {
-          ref,
-          id,
-          status: resource.status ?? '',
-          codes: conceptKeys(resource.code),
-          performed: this.performed(resource),
-        };
-        if (this.keeps(fact.codes)) record.procedures.push(fact);
-        else countUnkept(record, 'Procedure');
+        const codes = conceptKeys(resource.code);
+        if (this.keeps(codes))
+          record.procedures.push({
+            ref: refOf('Procedure', id),
+            id,
+            status: resource.status ?? '',
+            codes,
+            performed: this.performed(resource),
+          } satisfies ProcedureFact);
+        else countUnkept(record, UNKEPT_PROCEDURE);
         break;
       }
       case 'ServiceRequest':
         record.serviceRequests.push({
-          ref,
+          ref: refOf('ServiceRequest', id),
           id,
           status: resource.status ?? '',
           intent: resource.intent ?? '',
@@ -280,7 +337,7 @@ export class RecordBuilder implements PatientRecordBuilder {
         break;
       case 'DeviceRequest':
         record.deviceRequests.push({
-          ref,
+          ref: refOf('DeviceRequest', id),
           id,
           status: resource.status ?? '',
           intent: resource.intent ?? '',
@@ -289,11 +346,13 @@ export class RecordBuilder implements PatientRecordBuilder {
         } satisfies RequestFact);
         break;
       case 'MedicationRequest':
-        record.medicationRequests.push(this.medicationRequest(resource, ref, id));
+        record.medicationRequests.push(
+          this.medicationRequest(resource, refOf('MedicationRequest', id), id),
+        );
         break;
       case 'Coverage':
         record.coverages.push({
-          ref,
+          ref: refOf('Coverage', id),
           id,
           status: resource.status ?? '',
           codes: conceptKeys(resource.type),
@@ -318,12 +377,18 @@ export class RecordBuilder implements PatientRecordBuilder {
     };
   }
 
-  private condition(c: fhir4.Condition, ref: string, id: string, acc: Accumulator): ConditionFact {
+  private condition(
+    c: fhir4.Condition,
+    ref: string,
+    id: string,
+    codes: CodeKey[],
+    acc: Accumulator,
+  ): ConditionFact {
     const fact: ConditionFact = {
       ref,
       id,
       status: '',
-      codes: conceptKeys(c.code),
+      codes,
       clinicalStatus: firstCode(c.clinicalStatus),
       verificationStatus: firstCode(c.verificationStatus),
       categories: plainCodes(c.category),
@@ -361,26 +426,32 @@ export class RecordBuilder implements PatientRecordBuilder {
     return fact;
   }
 
-  private observation(o: fhir4.Observation, ref: string, id: string): ObservationFact {
-    const codes = conceptKeys(o.code);
+  private observation(
+    o: fhir4.Observation,
+    ref: string,
+    id: string,
+    codes: CodeKey[],
+    bloodPressure: boolean,
+  ): ObservationFact {
     let effective: TimeInterval | null = null;
     if (o.effectiveDateTime !== undefined) effective = this.point(o.effectiveDateTime);
     else if (o.effectiveInstant !== undefined) effective = this.point(o.effectiveInstant);
     else if (o.effectivePeriod !== undefined) effective = this.period(o.effectivePeriod);
     let components: ObservationComponent[] = NONE;
-    if (o.component !== undefined && o.component.length > 0) {
-      components = o.component.map((component) => ({
-        codes: conceptKeys(component.code),
-        value: readValue(component),
-      }));
+    const parts = o.component;
+    if (parts !== undefined && parts.length > 0) {
+      components = [];
+      for (const component of parts)
+        components.push({ codes: conceptKeys(component.code), value: readValue(component) });
     }
     let notDoneReason: CodeKey[] = NONE;
-    let bloodPressure = codes.includes(BP_PANEL);
-    for (const extension of o.extension ?? []) {
-      if (extension.url === NOT_DONE_REASON)
-        notDoneReason = conceptKeys(extension.valueCodeableConcept);
+    const extensions = o.extension;
+    if (extensions !== undefined) {
+      for (const extension of extensions) {
+        if (extension.url === NOT_DONE_REASON)
+          notDoneReason = conceptKeys(extension.valueCodeableConcept);
+      }
     }
-    for (const profile of o.meta?.profile ?? []) if (BP_PROFILES.has(profile)) bloodPressure = true;
     return {
       ref,
       id,
@@ -489,20 +560,133 @@ export class RecordBuilder implements PatientRecordBuilder {
       records.push(r);
     }
     this.byKey.clear();
+    this.lastSubject = undefined;
+    this.lastAccumulator = undefined;
     this.aliases.clear();
     return records;
   }
 }
 
-function countUnkept(record: PatientRecord, type: string): void {
-  const key = `${type} (not kept)`;
+function refOf(type: string, id: string): string {
+  return `${type}/${id}`;
+}
+
+/** Records that the patient has a `type` resource with this id; false if it already had. */
+function markSeen(acc: Accumulator, type: string, id: string): boolean {
+  const first = acc.seenIds.get(id);
+  if (first === undefined) {
+    acc.seenIds.set(id, type);
+    return true;
+  }
+  if (first === type) return false;
+  const ref = `${type}/${id}`;
+  acc.seenRefs ??= new Set();
+  if (acc.seenRefs.has(ref)) return false;
+  acc.seenRefs.add(ref);
+  return true;
+}
+
+const UNKEPT_CONDITION = 'Condition (not kept)';
+const UNKEPT_OBSERVATION = 'Observation (not kept)';
+const UNKEPT_PROCEDURE = 'Procedure (not kept)';
+
+function countUnkept(record: PatientRecord, key: string): void {
   record.otherResources[key] = (record.otherResources[key] ?? 0) + 1;
+}
+
+/** The Observation is a blood-pressure panel: code 85354-9 or a BP profile. */
+function isBloodPressure(o: fhir4.Observation, codes: readonly CodeKey[]): boolean {
+  if (codes.includes(BP_PANEL)) return true;
+  const profiles = o.meta?.profile;
+  if (profiles !== undefined)
+    for (const profile of profiles) if (BP_PROFILES.has(profile)) return true;
+  return false;
+}
+
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The value of the two ASCII digits at `at`, or NaN. */
+function twoDigits(text: string, at: number): number {
+  const hi = text.charCodeAt(at) - 48;
+  const lo = text.charCodeAt(at + 1) - 48;
+  return hi >= 0 && hi <= 9 && lo >= 0 && lo <= 9 ? hi * 10 + lo : Number.NaN;
+}
+
+/**
+ * Epoch ms of the common dateTime shape `YYYY-MM-DDThh:mm:ss(.s{1,3})?(Z|±hh:mm)` with every
+ * field in range, by hand (no regex, no Date); NaN for any other text, which the caller hands to
+ * `parseDateTime`. Same result as `Date.parse` on the shapes it accepts.
+ */
+function fastDateTime(text: string): number {
+  const n = text.length;
+  if (n < 20 || n > 29) return Number.NaN;
+  if (
+    text.charCodeAt(4) !== 45 || // -
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 || // T
+    text.charCodeAt(13) !== 58 || // :
+    text.charCodeAt(16) !== 58
+  )
+    return Number.NaN;
+  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  // NaN fails every one of these tests.
+  if (!(month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59))
+    return Number.NaN;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (!(day <= (DAYS_IN_MONTH[month] ?? 0) || (month === 2 && day === 29 && leap)))
+    return Number.NaN;
+  let i = 19;
+  let ms = 0;
+  if (text.charCodeAt(i) === 46) {
+    // .s, .ss or .sss
+    let scale = 100;
+    i += 1;
+    while (i < n && scale >= 1) {
+      const digit = text.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      ms += digit * scale;
+      scale /= 10;
+      i += 1;
+    }
+    if (i === 20) return Number.NaN;
+  }
+  let zone: number;
+  if (i === n - 1 && text.charCodeAt(i) === 90)
+    zone = 0; // Z
+  else if (i === n - 6 && text.charCodeAt(i + 3) === 58) {
+    const sign = text.charCodeAt(i);
+    const zh = twoDigits(text, i + 1);
+    const zm = twoDigits(text, i + 4);
+    if (!(zh <= 23 && zm <= 59)) return Number.NaN;
+    if (sign === 43) zone = zh * 60 + zm;
+    else if (sign === 45) zone = -(zh * 60 + zm);
+    else return Number.NaN;
+  } else return Number.NaN;
+  // Days from 1970-01-01 of the civil date (H. Hinnant's days_from_civil).
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const days = era * 146_097 + doe - 719_468;
+  return ((days * 24 + hour) * 60 + minute - zone) * 60_000 + second * 1000 + ms;
 }
 
 function mergeInto(target: Accumulator, shell: Accumulator): void {
   const t = target.record;
   const s = shell.record;
-  for (const ref of shell.seen) target.seen.add(ref);
+  for (const [id, type] of shell.seenIds) markSeen(target, type, id);
+  if (shell.seenRefs !== undefined) {
+    for (const ref of shell.seenRefs) {
+      const slash = ref.indexOf('/');
+      markSeen(target, ref.slice(0, slash), ref.slice(slash + 1));
+    }
+  }
   target.pendingAges.push(...shell.pendingAges);
   t.encounters.push(...s.encounters);
   t.conditions.push(...s.conditions);

@@ -2,7 +2,8 @@
 // Built by ./build-patient-records.ts from any mix of resources. Compact on purpose: times are
 // numbers (epoch milliseconds, UTC), codes are `system|code` strings, and only the elements the
 // eCQMs (and the equity strata) read are kept, so 100,000 patients fit in memory.
-// Records are read-only data: an empty list may be one shared frozen array, so never mutate them.
+// Records are read-only data: an empty or one-element list may be a shared frozen array (one per
+// distinct code), so never mutate them.
 
 /** `system|code`, e.g. `http://loinc.org|4548-4`. One lookup in a ValueSetRegistry. */
 export type CodeKey = string;

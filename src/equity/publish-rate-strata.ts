@@ -19,7 +19,7 @@ import type {
   SuppressionPolicy,
   SuppressionReason,
 } from './suppression';
-import { CMS_CELL_SIZE_POLICY, suppressCounts } from './suppression';
+import { CMS_CELL_SIZE_POLICY, combineReasons, suppressCounts } from './suppression';
 
 export interface PublishedEventStratum {
   key: string;
@@ -36,15 +36,6 @@ export interface PublishedContinuousStratum {
   patients: Published<number>;
   /** Withheld when the patients behind it are: a median of a few values is one patient's value. */
   summary: ContinuousSummary | { kind: 'suppressed'; reason: SuppressionReason };
-}
-
-function reasonOf(...values: Published<number>[]): SuppressionReason | undefined {
-  let reason: SuppressionReason | undefined;
-  for (const v of values)
-    if (v.kind === 'suppressed')
-      reason =
-        reason === 'small-cell' || v.reason === 'small-cell' ? 'small-cell' : 'complementary';
-  return reason;
 }
 
 /**
@@ -91,7 +82,7 @@ export function publishEventStrata(
   return table.cells.map((c) => {
     const patients = suppressed.patients(c.key);
     const events = suppressed.items(c.key);
-    const reason = reasonOf(patients, events);
+    const reason = combineReasons(patients, events);
     return {
       key: c.key,
       strata: c.strata,
@@ -116,7 +107,7 @@ export function publishContinuousStrata(
   );
   return table.cells.map((c) => {
     const patients = suppressed.patients(c.key);
-    const reason = reasonOf(patients, suppressed.items(c.key));
+    const reason = combineReasons(patients, suppressed.items(c.key));
     return {
       key: c.key,
       strata: c.strata,

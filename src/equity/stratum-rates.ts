@@ -11,7 +11,7 @@ import type {
   SuppressionPolicy,
   SuppressionReason,
 } from './suppression';
-import { CMS_CELL_SIZE_POLICY, suppressCounts } from './suppression';
+import { CMS_CELL_SIZE_POLICY, combineReasons, suppressCounts } from './suppression';
 
 /** Denominators under 30 are flagged unreliable (NCHS presentation standards; HEDIS "NA"). */
 export const UNRELIABLE_DENOMINATOR = 30;
@@ -93,15 +93,6 @@ function patientsFor(cell: MeasureStratumCounts, q: Quantity): readonly string[]
   }
 }
 
-function worstReason(...values: Published<number>[]): SuppressionReason | undefined {
-  let reason: SuppressionReason | undefined;
-  for (const v of values)
-    if (v.kind === 'suppressed')
-      reason =
-        reason === 'small-cell' || v.reason === 'small-cell' ? 'small-cell' : 'complementary';
-  return reason;
-}
-
 function publishedRate(
   numerator: Published<number>,
   eligible: Published<number>,
@@ -109,7 +100,7 @@ function publishedRate(
   counts: { numerator: number; eligible: number },
 ): Rate {
   // A rate, its interval or anything built from them would let a reader work the withheld count back out.
-  const reason = worstReason(numerator, eligible, notMet);
+  const reason = combineReasons(numerator, eligible, notMet);
   if (reason !== undefined) return { kind: 'suppressed', reason };
   return stratumRate(counts.numerator, counts.eligible);
 }
@@ -117,7 +108,9 @@ function publishedRate(
 /**
  * Publishes the stratified tables of one measure over one panel (any mix of one-way and two-way
  * tables) together with the panel totals and the completeness counts, applying small-cell and
- * complementary suppression jointly so no withheld count can be recovered across tables.
+ * complementary suppression jointly so no withheld count can be recovered across tables. When any
+ * linked family of counts (e.g. eligible/numerator/not-met) is under 30 and has a count to withhold,
+ * everything — counts, totals, completeness and rates — is withheld as `table-too-small`.
  */
 export function publishMeasureStrata(
   tables: readonly StratifiedTable<MeasureStratumCounts>[],

@@ -20,8 +20,34 @@
 // next to a lone small cell is pinned by the labels), then other non-zero counts by size, zeros
 // last. When no single count does, a count that takes part in recovering the leak is withheld
 // and the audit runs again.
+//
+// Tables too small to protect. In a tiny table nearly every count is 1–10 or sits next to one,
+// and the labels alone give values away: a `small-cell` label says 1–10 and a `complementary`
+// label says 0 or above 10, so in cells 1,0,3 / 1,1,8 (column totals 2,1,11) the complementary
+// 0 under a withheld column total of 1 can only be 0, and the rest unravels from there. CMS
+// forbids publishing any cell "from which a value of 1–10 can be worked out" (ResDAC cell-size
+// policy, reference/equity.md §2.2/§2.4), and the labels are part of what is published. So we
+// withhold the WHOLE publication — every cell, margin and total — with one label-free reason,
+// `table-too-small`, when
+//   - a group of counts tied together by the relations (one table with its margins and totals)
+//     holds a withheld count and its largest count (its grand total) is under
+//     `minimumTableTotal` (30, the HEDIS/NCHS minimum denominator: smaller tables are reported
+//     as "NA" anyway); this covers a published total of 1–10 too, or
+//   - after complementary suppression either audit still finds a leak.
+// A `table-too-small` count carries no bound beyond 0 ≤ count ≤ its total, and every count in
+// the publication carries the same label, so the labels say nothing about any single cell. The
+// choice to withhold tells a reader only that some table is under 30 (or could not be
+// protected) — never which cell was small. For the size rule any such table can be changed by
+// moving one patient between cells while staying under 30, so no count is pinned by it; the
+// audit fallback is a rarer, data-dependent trigger and carries a little more. Rates and
+// intervals built from these counts are withheld with the same reason (see `combineReasons`).
 
-export type SuppressionReason = 'small-cell' | 'complementary';
+/**
+ * Why a count is withheld: `small-cell` (1–10), `complementary` (0 or above 10, withheld so a
+ * small cell cannot be worked out) or `table-too-small` (any value: the whole publication is
+ * withheld because it is too small to protect cell by cell).
+ */
+export type SuppressionReason = 'small-cell' | 'complementary' | 'table-too-small';
 
 export type Published<T> =
   { kind: 'value'; value: T } | { kind: 'suppressed'; reason: SuppressionReason };
@@ -42,9 +68,46 @@ export interface SuppressionPolicy {
   minimum: number;
   /** Largest withheld count (CMS: 10). */
   maximum: number;
+  /**
+   * A table (counts linked by relations) whose grand total is under this and that has any count
+   * to withhold is withheld whole (`table-too-small`). Default {@link MINIMUM_PROTECTABLE_TOTAL}.
+   */
+  minimumTableTotal?: number;
 }
 
-export const CMS_CELL_SIZE_POLICY: SuppressionPolicy = { minimum: 1, maximum: 10 };
+/** Smallest grand total of a table protected cell by cell (HEDIS "NA" below 30, NCHS n ≥ 30). */
+export const MINIMUM_PROTECTABLE_TOTAL = 30;
+
+export const CMS_CELL_SIZE_POLICY: SuppressionPolicy = {
+  minimum: 1,
+  maximum: 10,
+  minimumTableTotal: MINIMUM_PROTECTABLE_TOTAL,
+};
+
+/**
+ * The reason to give for something computed from several counts (a rate, an interval): the most
+ * restrictive of theirs — `table-too-small`, then `small-cell`, then `complementary` — or
+ * undefined when every count is published.
+ */
+export function combineReasons(
+  ...values: readonly Published<unknown>[]
+): SuppressionReason | undefined {
+  const rank = (reason: SuppressionReason): number => {
+    switch (reason) {
+      case 'table-too-small':
+        return 3;
+      case 'small-cell':
+        return 2;
+      case 'complementary':
+        return 1;
+    }
+  };
+  let worst: SuppressionReason | undefined;
+  for (const v of values)
+    if (v.kind === 'suppressed' && (worst === undefined || rank(v.reason) > rank(worst)))
+      worst = v.reason;
+  return worst;
+}
 
 export function isSmallCell(
   count: number,
@@ -242,12 +305,18 @@ function boundsLeaks(
     if (reason === undefined) {
       lo.set(id, value);
       hi.set(id, value);
-    } else if (reason === 'small-cell') {
-      lo.set(id, policy.minimum);
-      hi.set(id, policy.maximum);
-    } else {
-      lo.set(id, 0);
-      hi.set(id, grand);
+      continue;
+    }
+    switch (reason) {
+      case 'small-cell':
+        lo.set(id, policy.minimum);
+        hi.set(id, policy.maximum);
+        break;
+      case 'complementary':
+      case 'table-too-small':
+        lo.set(id, 0);
+        hi.set(id, grand);
+        break;
     }
   }
   for (let pass = 0; pass < 50; pass += 1) {
@@ -284,6 +353,55 @@ function boundsLeaks(
     if (!changed) break;
   }
   return engine.ids.filter((id) => withheld.has(id) && (lo.get(id) ?? 0) >= (hi.get(id) ?? 0));
+}
+
+/** Groups of counts tied together by the relations (union–find over totals and parts). */
+function relationGroups(ids: readonly string[], relations: readonly CountRelation[]): string[][] {
+  const parent = new Map(ids.map((id) => [id, id]));
+  const find = (id: string): string => {
+    let root = id;
+    for (let p = parent.get(root); p !== undefined && p !== root; p = parent.get(root)) root = p;
+    parent.set(id, root);
+    return root;
+  };
+  for (const r of relations)
+    for (const part of r.parts) {
+      const a = find(r.total);
+      const b = find(part);
+      if (a !== b && parent.has(a) && parent.has(b)) parent.set(a, b);
+    }
+  const groups = new Map<string, string[]>();
+  for (const id of ids) {
+    const root = find(id);
+    const group = groups.get(root);
+    if (group) group.push(id);
+    else groups.set(root, [id]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The publication cannot be protected cell by cell (see the header): a linked table with a
+ * withheld count has a grand total under the policy's minimum, or a leak survived.
+ */
+function tooSmallToProtect(
+  engine: Engine,
+  relations: readonly CountRelation[],
+  withheld: ReadonlyMap<string, SuppressionReason>,
+  policy: SuppressionPolicy,
+): boolean {
+  const minimumTotal = policy.minimumTableTotal ?? MINIMUM_PROTECTABLE_TOTAL;
+  const small = relationGroups(engine.ids, relations).some(
+    (group) =>
+      group.length > 1 &&
+      group.some((id) => withheld.has(id)) &&
+      Math.max(...group.map((id) => engine.values.get(id) ?? 0)) < minimumTotal,
+  );
+  return (
+    small ||
+    linearLeaks(engine, withheld).length > 0 ||
+    boundsLeaks(engine, relations, withheld, policy).length > 0
+  );
 }
 
 function complementCost(value: number): [number, number] {
@@ -356,6 +474,9 @@ export function suppressCounts(
     if (next === undefined) break;
     withheld.set(next, 'complementary');
   }
+
+  if (withheld.size > 0 && tooSmallToProtect(engine, relations, withheld, policy))
+    for (const id of engine.ids) withheld.set(id, 'table-too-small');
 
   const out: Record<string, Published<number>> = {};
   for (const id of engine.ids) {

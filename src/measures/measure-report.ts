@@ -164,6 +164,11 @@ export interface ReportStratifier {
   stratumOf: (patientId: string) => string;
   /** A coding for a label, where the stratum is a code of a known system. */
   codingOf?: (label: string) => fhir4.Coding | undefined;
+  /**
+   * Report order of known labels (e.g. categories, then the absences). Labels not listed come
+   * first, sorted; without `order` every stratum is sorted by label.
+   */
+  order?: readonly string[];
 }
 
 /**
@@ -216,21 +221,39 @@ export interface SummaryReportInput {
   id?: string;
 }
 
-/** A finished tally as a summary MeasureReport (strata sorted by label for stable output). */
+const byLabel = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Strata in the stratifier's order: unlisted labels first (sorted), then the listed ones. */
+function stratumOrder(order: readonly string[] | undefined): (a: string, b: string) => number {
+  if (order === undefined) return byLabel;
+  const rank = new Map(order.map((label, i) => [label, i]));
+  return (a, b) => {
+    const [ra, rb] = [rank.get(a) ?? -1, rank.get(b) ?? -1];
+    return ra !== rb ? ra - rb : byLabel(a, b);
+  };
+}
+
+/**
+ * A finished tally as a summary MeasureReport. Strata that met no patient are left out; the rest
+ * follow the stratifier's `order`, else their labels, for stable output.
+ */
 export function summaryReportFromTally(
   tally: SummaryTally,
   input: SummaryReportInput,
 ): fhir4.MeasureReport {
-  const stratifier: fhir4.MeasureReportGroupStratifier[] = tally.stratifiers.map((s, i) => ({
-    code: [{ text: s.text }],
-    stratum: [...(tally.strata[i] ?? new Map<string, PopulationCounts>()).entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([label, counts]) => ({
-        value: stratumValue(s, label),
-        population: stratumPopulations(tally.measure, counts),
-        ...score(proportionScore(counts)),
-      })),
-  }));
+  const stratifier: fhir4.MeasureReportGroupStratifier[] = tally.stratifiers.map((s, i) => {
+    const compare = stratumOrder(s.order);
+    return {
+      code: [{ text: s.text }],
+      stratum: [...(tally.strata[i] ?? new Map<string, PopulationCounts>()).entries()]
+        .sort(([a], [b]) => compare(a, b))
+        .map(([label, counts]) => ({
+          value: stratumValue(s, label),
+          population: stratumPopulations(tally.measure, counts),
+          ...score(proportionScore(counts)),
+        })),
+    };
+  });
   return {
     resourceType: 'MeasureReport',
     ...(input.id === undefined ? {} : { id: input.id }),

@@ -227,6 +227,22 @@ describe('equity-lens arguments', () => {
       ],
       '--stratify applies to --report summary only',
     ],
+    [
+      [
+        'evaluate',
+        '--input',
+        '.',
+        '--period',
+        '2026-01-01..2026-12-31',
+        '--measures',
+        'CMS2',
+        '--report',
+        'summary',
+        '--stratify',
+        'gender,income',
+      ],
+      'unknown stratifier "income"',
+    ],
     [['evaluate', '--input'], '--input needs a value'],
     [['evaluate', '--verbose'], 'unknown argument "--verbose"'],
     [
@@ -255,6 +271,18 @@ describe('equity-lens arguments', () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('--report individual');
+    for (const id of [
+      'race',
+      'ethnicity',
+      'spd15',
+      'language',
+      'interpreter',
+      'sex',
+      'sexual-orientation',
+      'gender-identity',
+      'payer',
+    ])
+      expect(stdout).toContain(`  ${id} `);
   });
 });
 

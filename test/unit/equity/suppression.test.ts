@@ -3,10 +3,11 @@
 // assignment of the withheld counts consistent with the published counts and the table's linear
 // relations (rows, columns, margins, numerator + not-met = eligible, across the one-way and
 // two-way tables), knowing each withheld small cell is 1–10 and — reading the labels — each
-// complementary cell is 0 or ≥ 11. Every withheld count must keep at least two feasible values.
+// complementary cell is 0 or ≥ 11 (a `table-too-small` count is label-free: any value up to the
+// bound). Every withheld count must keep at least two feasible values.
 import { describe, expect, it } from 'vitest';
 import type { CountRelation, CountToPublish, Published } from '../../../src/equity/suppression';
-import { suppressCounts } from '../../../src/equity/suppression';
+import { CMS_CELL_SIZE_POLICY, suppressCounts } from '../../../src/equity/suppression';
 import type {
   MeasureOutcome,
   StratifierWithCategories,
@@ -16,7 +17,7 @@ import type { Stratum } from '../../../src/equity/stratum';
 import { publishMeasureStrata } from '../../../src/equity/stratum-rates';
 import { mulberry32 } from '../../../src/equity/seeded-random';
 
-/** Feasible values of each withheld count, by exhaustive search (stops once all have two). */
+/** Feasible values of each withheld count, by exhaustive search (up to two values each). */
 function attack(
   published: Record<string, Published<number>>,
   relations: readonly CountRelation[],
@@ -27,16 +28,22 @@ function attack(
     const p = published[id];
     if (v < 0 || v > max || !Number.isInteger(v)) return false;
     if (p?.kind !== 'suppressed') return p?.value === v;
-    return p.reason === 'small-cell' ? v >= 1 && v <= 10 : v === 0 || v >= 11;
+    switch (p.reason) {
+      case 'small-cell':
+        return v >= 1 && v <= 10;
+      case 'complementary':
+        return v === 0 || v >= 11;
+      case 'table-too-small':
+        return true;
+    }
   };
   const seen = new Map(unknown.map((id) => [id, new Set<number>()]));
   const known = (a: Map<string, number>, id: string): number | undefined => {
     const p = published[id];
     return p?.kind === 'value' ? p.value : a.get(id);
   };
-  const done = () => [...seen.values()].every((s) => s.size >= 2);
-  const search = (assigned: Map<string, number>): void => {
-    if (done()) return;
+  // Depth-first search for one full assignment extending `assigned`; records it and returns true.
+  const search = (assigned: Map<string, number>): boolean => {
     const a = new Map(assigned);
     for (let changed = true; changed;) {
       changed = false;
@@ -45,11 +52,11 @@ function attack(
         const open = ids.filter((id) => known(a, id) === undefined);
         const partSum = r.parts.reduce((s, id) => s + (known(a, id) ?? 0), 0);
         if (open.length === 0) {
-          if (partSum !== known(a, r.total)) return;
+          if (partSum !== known(a, r.total)) return false;
         } else if (open.length === 1) {
           const id = open[0] as string;
           const v = id === r.total ? partSum : (known(a, r.total) ?? 0) - partSum;
-          if (!allowed(id, v)) return;
+          if (!allowed(id, v)) return false;
           a.set(id, v);
           changed = true;
         }
@@ -58,11 +65,17 @@ function attack(
     const next = unknown.find((id) => !a.has(id));
     if (next === undefined) {
       for (const id of unknown) seen.get(id)?.add(a.get(id) ?? -1);
-      return;
+      return true;
     }
-    for (let v = 0; v <= max; v += 1) if (allowed(next, v)) search(new Map([...a, [next, v]]));
+    for (let v = 0; v <= max; v += 1)
+      if (allowed(next, v) && search(new Map([...a, [next, v]]))) return true;
+    return false;
   };
-  search(new Map());
+  // One solution, then for each withheld count look for a solution with a different value.
+  if (search(new Map()))
+    for (const id of unknown)
+      for (let v = 0; v <= max && (seen.get(id)?.size ?? 0) < 2; v += 1)
+        if (allowed(id, v) && !seen.get(id)?.has(v)) search(new Map([[id, v]]));
   return seen;
 }
 
@@ -131,6 +144,56 @@ function linearlyDetermined(
   return unknown.filter(
     (_, i) => rank([...rows, unknown.map((_, j) => (j === i ? 1n : 0n))]) === base,
   );
+}
+
+/** A rows×cols table of counts as patient sets with its row, column and grand totals. */
+function twoWay(
+  rows: number,
+  cols: number,
+  values: readonly number[],
+): { counts: CountToPublish[]; relations: CountRelation[]; grand: number } {
+  let next = 0;
+  const members = values.map((n) => Array.from({ length: n }, () => `p${(next += 1)}`));
+  const rs = Array.from({ length: rows }, (_, r) => r);
+  const cs = Array.from({ length: cols }, (_, c) => c);
+  const id = (r: number, c: number) => `r${r}c${c}`;
+  const cellsOf = (pick: (r: number, c: number) => boolean) =>
+    rs.flatMap((r) =>
+      cs
+        .filter((c) => pick(r, c))
+        .map((c) => members[r * cols + c] ?? [])
+        .flat(),
+    );
+  const counts: CountToPublish[] = [
+    ...rs.flatMap((r) =>
+      cs.map((c) => ({ id: id(r, c), patientIds: members[r * cols + c] ?? [] })),
+    ),
+    ...rs.map((r) => ({ id: `r${r}`, patientIds: cellsOf((rr) => rr === r) })),
+    ...cs.map((c) => ({ id: `c${c}`, patientIds: cellsOf((_, cc) => cc === c) })),
+    { id: 'all', patientIds: cellsOf(() => true) },
+  ];
+  const relations: CountRelation[] = [
+    ...rs.map((r) => ({ total: `r${r}`, parts: cs.map((c) => id(r, c)) })),
+    ...cs.map((c) => ({ total: `c${c}`, parts: rs.map((r) => id(r, c)) })),
+    { total: 'all', parts: rs.map((r) => `r${r}`) },
+    { total: 'all', parts: cs.map((c) => `c${c}`) },
+  ];
+  return { counts, relations, grand: next };
+}
+
+/** Every table of `cells` cells with values 0..`top` and a grand total in [from, to). */
+function allTables(cells: number, top: number, from: number, to: number): number[][] {
+  const out: number[][] = [];
+  const walk = (prefix: number[], sum: number) => {
+    if (sum >= to) return;
+    if (prefix.length === cells) {
+      if (sum >= from) out.push(prefix);
+      return;
+    }
+    for (let v = 0; v <= top; v += 1) walk([...prefix, v], sum + v);
+  };
+  walk([], 0);
+  return out;
 }
 
 /** A one-way table of counts as patient sets, its total, and the relation between them. */
@@ -204,43 +267,139 @@ describe('suppressCounts', () => {
     const rnd = mulberry32(4242);
     for (let trial = 0; trial < 100; trial += 1) {
       const values = Array.from({ length: 6 }, () => Math.floor(rnd() * rnd() * 30));
-      let next = 0;
-      const members = values.map((n) => Array.from({ length: n }, () => `p${(next += 1)}`));
-      const id = (r: number, c: number) => `r${r}c${c}`;
-      const cellsOf = (pick: (r: number, c: number) => boolean) =>
-        [0, 1].flatMap((r) =>
-          [0, 1, 2]
-            .filter((c) => pick(r, c))
-            .map((c) => members[r * 3 + c] ?? [])
-            .flat(),
-        );
-      const counts: CountToPublish[] = [
-        ...[0, 1].flatMap((r) =>
-          [0, 1, 2].map((c) => ({ id: id(r, c), patientIds: members[r * 3 + c] ?? [] })),
-        ),
-        ...[0, 1].map((r) => ({ id: `r${r}`, patientIds: cellsOf((rr) => rr === r) })),
-        ...[0, 1, 2].map((c) => ({ id: `c${c}`, patientIds: cellsOf((_, cc) => cc === c) })),
-        { id: 'all', patientIds: cellsOf(() => true) },
-      ];
-      const relations: CountRelation[] = [
-        ...[0, 1].map((r) => ({ total: `r${r}`, parts: [0, 1, 2].map((c) => id(r, c)) })),
-        ...[0, 1, 2].map((c) => ({ total: `c${c}`, parts: [0, 1].map((r) => id(r, c)) })),
-        { total: 'all', parts: ['r0', 'r1'] },
-        { total: 'all', parts: ['c0', 'c1', 'c2'] },
-      ];
+      const { counts, relations, grand } = twoWay(2, 3, values);
       const out = suppressCounts(counts, relations);
       expect(linearlyDetermined(out, relations)).toEqual([]);
-      // Panels under 30 are left to the it.todo below: there the labels alone can give values away.
-      if (next < 30) continue;
-      expectNothingRecoverable(out, relations, next);
+      expectNothingRecoverable(out, relations, grand);
     }
   });
 
-  it.todo(
-    'tiny tables (grand total under ~30): with every count withheld, the small-cell/complementary ' +
-      'labels alone can pin a value (e.g. cells 1,0,3 / 1,1,8: a complementary 0 under a small ' +
-      'column total); needs a label-free fallback or whole-table withholding',
-  );
+  describe('tables too small to protect cell by cell (grand total under 30)', () => {
+    // Cells 1,0,3 / 1,1,8: rows 4, 10; columns 2, 1, 11; grand total 14.
+    const example = twoWay(2, 3, [1, 0, 3, 1, 1, 8]);
+
+    it('would give values away through the labels alone, even with every count withheld', () => {
+      // Every count withheld cell by cell, labelled as the engine labels them: 1–10 small-cell,
+      // the 0 and the 11+ complementary.
+      const labelled: Record<string, Published<number>> = {};
+      for (const c of example.counts)
+        labelled[c.id] = {
+          kind: 'suppressed',
+          reason:
+            c.patientIds.length >= 1 && c.patientIds.length <= 10 ? 'small-cell' : 'complementary',
+        };
+      expect(labelled.r0c1).toEqual({ kind: 'suppressed', reason: 'complementary' });
+      // Column 2 is 1–10, so its complementary cell cannot be ≥ 11: it is 0.
+      expect(attack(labelled, example.relations, 29).get('r0c1')).toEqual(new Set([0]));
+      // The engine's own audit sees it too: with the size rule off it still withholds the table.
+      const withoutSizeRule = suppressCounts(example.counts, example.relations, {
+        ...CMS_CELL_SIZE_POLICY,
+        minimumTableTotal: 0,
+      });
+      expect(withoutSizeRule.r0c1).toEqual({ kind: 'suppressed', reason: 'table-too-small' });
+    });
+
+    it('withholds the example 1,0,3 / 1,1,8 whole with a label-free reason', () => {
+      const out = suppressCounts(example.counts, example.relations);
+      for (const id of Object.keys(out))
+        expect({ id, out: out[id] }).toEqual({
+          id,
+          out: { kind: 'suppressed', reason: 'table-too-small' },
+        });
+      expect(linearlyDetermined(out, example.relations)).toEqual([]);
+      expectNothingRecoverable(out, example.relations, 29);
+    });
+
+    // Whole-table outputs all look alike, so the attacker's verdict is cached per publication.
+    const checkAll = (
+      tables: readonly number[][],
+      build: (values: readonly number[]) => {
+        counts: CountToPublish[];
+        relations: CountRelation[];
+      },
+    ) => {
+      const verdicts = new Map<string, string[]>();
+      let whole = 0;
+      for (const values of tables) {
+        const { counts, relations } = build(values);
+        const out = suppressCounts(counts, relations);
+        const withheld = Object.values(out).filter((v) => v.kind === 'suppressed');
+        if (withheld.length > 0 && withheld.length === Object.keys(out).length) whole += 1;
+        const key = JSON.stringify(out);
+        let pinned = verdicts.get(key);
+        if (pinned === undefined) {
+          const feasible = attack(out, relations, 29);
+          pinned = [...linearlyDetermined(out, relations)];
+          for (const [id, v] of feasible) if (v.size < 2) pinned.push(id);
+          verdicts.set(key, pinned);
+        }
+        expect({ values, pinned }).toEqual({ values, pinned: [] });
+        // Either nothing is withheld (no count of 1–10 anywhere) or everything is.
+        expect(withheld.length === 0 || withheld.length === Object.keys(out).length).toBe(true);
+      }
+      return whole;
+    };
+
+    it('leaves nothing recoverable in every 1×3 table with cells 0–12 and total under 30', () => {
+      const tables = allTables(3, 12, 0, 30);
+      expect(tables.length).toBeGreaterThan(1000);
+      expect(
+        checkAll(tables, (v) => oneWay({ a: v[0] ?? 0, b: v[1] ?? 0, c: v[2] ?? 0 })),
+      ).toBeGreaterThan(0);
+    });
+
+    it('leaves nothing recoverable in every 2×2 table (with margins) with cells 0–12 and total under 30', () => {
+      const tables = allTables(4, 12, 0, 30);
+      expect(tables.length).toBeGreaterThan(10000);
+      expect(checkAll(tables, (v) => twoWay(2, 2, v))).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('withholds a small measure panel whole, rates included', () => {
+      const outcomes: MeasureOutcome[] = [];
+      const strata = new Map<string, Stratum>();
+      const add = (code: string, eligible: number, met: number) => {
+        for (let i = 0; i < eligible; i += 1) {
+          const id = `${code}${i}`;
+          outcomes.push(measureOutcome(id, true, i < met));
+          strata.set(id, cat(code));
+        }
+      };
+      add('a', 12, 3);
+      add('b', 9, 9);
+      const race: StratifierWithCategories = { id: 'race', display: 'Race', strata };
+      const published = publishMeasureStrata([stratifyOutcomes(outcomes, [race])]);
+      const hidden = { kind: 'suppressed', reason: 'table-too-small' };
+      expect(published.total).toEqual({
+        patients: hidden,
+        eligible: hidden,
+        numerator: hidden,
+        notMet: hidden,
+        rate: hidden,
+      });
+      for (const cell of published.tables[0]?.cells ?? [])
+        for (const q of ['patients', 'eligible', 'numerator', 'notMet', 'rate'] as const)
+          expect(cell[q]).toEqual(hidden);
+      expect(published.completenessRecorded.race).toEqual(hidden);
+    });
+  });
+
+  it('protects tables of 30 or more cell by cell (every 1×3 table, cells 0–15, total 30–35)', () => {
+    for (const values of allTables(3, 15, 30, 36)) {
+      const { counts, relations } = oneWay({
+        a: values[0] ?? 0,
+        b: values[1] ?? 0,
+        c: values[2] ?? 0,
+      });
+      const out = suppressCounts(counts, relations);
+      const total = values.reduce((s, v) => s + v, 0);
+      expect(out.total?.kind === 'suppressed' && out.total.reason === 'table-too-small').toBe(
+        false,
+      );
+      const feasible = attack(out, relations, total + 20);
+      const pinned = [...feasible].filter(([, v]) => v.size < 2).map(([id]) => id);
+      expect({ values, pinned }).toEqual({ values, pinned: [] });
+    }
+  });
 
   it('protects a two-way table with its margins (2×3 with two small cells in one row)', () => {
     const cells: Record<string, number> = {

@@ -258,6 +258,39 @@ describe('summaryMeasureReport', () => {
     ]);
   });
 
+  it("lists strata in the stratifier's order, unlisted labels first and sorted", () => {
+    const labels: Record<string, string> = {
+      f1: 'Not collected',
+      f2: 'Zulu',
+      m1: 'Asked but declined',
+      m2: 'Yes',
+      m3: 'Arabic',
+      x1: 'No',
+    };
+    const report = summaryMeasureReport({
+      measure: cms122,
+      results,
+      period,
+      date,
+      stratifiers: [
+        {
+          text: 'Ordered',
+          stratumOf: (id) => labels[id] ?? 'Not collected',
+          order: ['Yes', 'No', 'Asked but declined', 'Unknown', 'Not collected'],
+        },
+      ],
+    });
+    expect(measureReportProblems(report)).toEqual([]);
+    expect(report.group?.[0]?.stratifier?.[0]?.stratum?.map((s) => s.value?.text)).toEqual([
+      'Arabic',
+      'Zulu',
+      'Yes',
+      'No',
+      'Asked but declined',
+      'Not collected',
+    ]);
+  });
+
   it('leaves the score out for a stratum with nobody in the performance denominator', () => {
     const report = summaryMeasureReport({
       measure: cms122,
