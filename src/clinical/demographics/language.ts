@@ -111,8 +111,19 @@ export function normaliseLanguageTag(tag: string): string | undefined {
   return LANGUAGE_GROUPS.get(primary) ?? primary;
 }
 
+// Names for languages outside the table come from the runtime's ISO 639 data (ECMA-402
+// Intl.DisplayNames; in every supported browser and in Node), in English like the table.
+const displayNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
 export function languageLabel(code: string): string {
-  return LANGUAGE_LABELS.get(code) ?? code;
+  const known = LANGUAGE_LABELS.get(code);
+  if (known !== undefined) return known;
+  try {
+    return displayNames.of(code) ?? code;
+  } catch {
+    // A code Intl rejects as malformed keeps its own text.
+    return code;
+  }
 }
 
 /**

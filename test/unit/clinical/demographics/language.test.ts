@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  languageLabel,
   INTERPRETER_REQUIRED_URL,
   normaliseLanguageTag,
   readInterpreterNeeded,
@@ -62,7 +63,11 @@ describe('readPreferredLanguage', () => {
     ['text only, a name', [{ language: { text: 'Mandarin' } }], 'recorded:zh Chinese Mandarin'],
     ['text only, unmapped', [{ language: { text: 'Klingon' } }], 'unknown'],
     ['text declined', [{ language: { text: 'Declined' } }], 'asked-declined'],
-    ['unlisted language keeps its subtag', [lang('hmn')], 'recorded:hmn hmn hmn'],
+    [
+      'unlisted language keeps its subtag, named from ISO 639',
+      [lang('hmn')],
+      'recorded:hmn Hmong hmn',
+    ],
   ])('%s', (_name, communication, expected) => {
     const p = communication === undefined ? patient() : patient([], { communication });
     const r = readPreferredLanguage(p);
@@ -104,5 +109,16 @@ describe('readInterpreterNeeded', () => {
     const r = readInterpreterNeeded(patient(extensions));
     expect(r.status === 'recorded' ? r.value : r.status).toBe(expected);
     expect(r.notes.map((n) => n.issue)).toEqual(issues);
+  });
+});
+
+describe('languageLabel', () => {
+  it.each([
+    ['es', 'Spanish'],
+    ['el', 'Greek'],
+    ['hmn', 'Hmong'],
+    ['qqq', 'qqq'],
+  ])('names %s as %s', (code, label) => {
+    expect(languageLabel(code)).toBe(label);
   });
 });
