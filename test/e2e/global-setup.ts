@@ -39,6 +39,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (previous === undefined) delete process.env.VITE_SANDBOX_URL;
     else process.env.VITE_SANDBOX_URL = previous;
   }
+  // A test-only page that runs the panel computation in a real module Worker (worker.test.ts).
+  await build({
+    root: join(root, 'test/e2e/worker-harness'),
+    configFile: false,
+    base: '/worker-harness/',
+    logLevel: 'warn',
+    build: { outDir: join(outDir, 'worker-harness'), emptyOutDir: true },
+  });
   const server = await preview({
     root,
     logLevel: 'warn',
