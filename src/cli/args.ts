@@ -30,6 +30,8 @@ export interface EvaluateOptions {
   out?: string;
   /** Folder (searched recursively for valuesets.json) or file of value-set expansions. */
   valueSets?: string;
+  /** Summary reports withhold small cells (CMS cell-size policy) unless this is false. */
+  suppression: boolean;
 }
 
 export type ParsedArgs =
@@ -39,7 +41,7 @@ export type ParsedArgs =
 
 export const USAGE = `Usage: equity-lens evaluate --input <folder> --period <start>..<end> --measures <ids>
                           --report individual|summary [--stratify <list>] [--out <file>]
-                          [--valuesets <path>]
+                          [--valuesets <path>] [--no-suppression]
 
 Evaluates clinical quality measures over a folder of FHIR R4 data and writes MeasureReports.
 
@@ -67,6 +69,19 @@ Evaluates clinical quality measures over a folder of FHIR R4 data and writes Mea
                                              Coverage is "Not collected", never "uninsured"
                        Demographic strata include "Asked but declined", "Unknown" and "Not
                        collected" for patients without a usable value; no patient is dropped.
+                       Summary counts are suppressed (CMS cell-size policy): counts of 1-10
+                       are withheld, and more counts (complementary suppression) so that none
+                       can be worked out from the totals, the other strata or the other
+                       populations; a table with a grand total under 30 is withheld whole. A
+                       withheld count has no "count" but "_count" with data-absent-reason
+                       "masked" and the project extension
+                       https://equity-lens.example/fhir/StructureDefinition/suppression-reason
+                       (small-cell, complementary or table-too-small); a score computed from
+                       one is omitted and its group or stratum carries the project extension
+                       .../StructureDefinition/measure-score-suppressed with the reason.
+                       Individual reports are patient-level data and are never suppressed.
+  --no-suppression     summary: write raw counts, small cells included (internal QA only;
+                       not for publication or sharing)
   --out <file>         write there instead of standard output
   --valuesets <path>   the official value-set expansions: a valuesets.json file, or a folder
                        searched recursively for them (default: ../shared/data/ecqm-2026 next
@@ -108,7 +123,10 @@ const FLAGS = new Set([
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help' };
-  const [command, ...rest] = argv;
+  const [command, ...args] = argv;
+  const rest = args.filter((a) => a !== '--no-suppression');
+  const suppressionFlags = args.length - rest.length;
+  if (suppressionFlags > 1) return { kind: 'error', message: '--no-suppression given twice' };
   if (command === undefined) return { kind: 'error', message: 'missing command "evaluate"' };
   if (command !== 'evaluate') return { kind: 'error', message: `unknown command "${command}"` };
 
@@ -169,6 +187,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
 
+  if (suppressionFlags > 0 && report !== 'summary')
+    return { kind: 'error', message: '--no-suppression applies to --report summary only' };
+
   const out = values.get('--out');
   const valueSets = values.get('--valuesets');
   return {
@@ -180,6 +201,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       measures,
       report,
       stratify,
+      suppression: suppressionFlags === 0,
       ...(out === undefined ? {} : { out }),
       ...(valueSets === undefined ? {} : { valueSets }),
     },

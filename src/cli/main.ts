@@ -25,6 +25,7 @@ import type { EngineMeasure, MeasureEngine } from '../worker/measure-engine';
 import { stratificationFactsOfRecord } from '../worker/measure-engine';
 import { USAGE, parseArgs, type EvaluateOptions } from './args';
 import { DemographicStrata, isDemographicStratifierId } from './demographic-strata';
+import { addMember, suppressSummaryReport, type SummaryMembers } from './suppress-summary';
 import { emptyReadStats, listInputFiles, readResources, type ReadStats } from './read-input';
 
 export interface CliIo {
@@ -197,6 +198,11 @@ async function evaluate(
   const tallies = new Map<string, SummaryTally>(
     selected.map((m) => [m.id, createSummaryTally(m, stratifiers)]),
   );
+  // Who is in which population, per measure: the suppression engine works on patient sets.
+  const suppress = options.report === 'summary' && options.suppression;
+  const members = new Map<string, SummaryMembers>(
+    suppress ? selected.map((m) => [m.id, new Map()]) : [],
+  );
 
   try {
     const builder = engine.createRecordBuilder();
@@ -244,6 +250,8 @@ async function evaluate(
         } else {
           const tally = tallies.get(measure.id);
           if (tally) addToSummaryTally(tally, result);
+          const memberSet = members.get(measure.id);
+          if (memberSet) addMember(memberSet, result);
         }
       }
     }
@@ -254,9 +262,13 @@ async function evaluate(
         resourceType: 'Bundle',
         type: 'collection',
         timestamp: date,
-        entry: [...tallies.values()].map((tally) => ({
-          resource: summaryReportFromTally(tally, { period: options.period, date }),
-        })),
+        entry: [...tallies.values()].map((tally) => {
+          const report = summaryReportFromTally(tally, { period: options.period, date });
+          const memberSet = members.get(tally.measure.id);
+          return {
+            resource: memberSet ? suppressSummaryReport(report, tally, memberSet) : report,
+          };
+        }),
       };
       counts.reports = bundle.entry?.length ?? 0;
       await write(out, `${JSON.stringify(bundle, null, 2)}\n`);

@@ -121,6 +121,7 @@ describe('equity-lens evaluate --report summary', () => {
       'CMS122,CMS165',
       '--report',
       'summary',
+      '--no-suppression',
       '--stratify',
       'gender,age',
     ]);
