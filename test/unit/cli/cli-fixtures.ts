@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { hba1c, patient, visit } from '../worker/panel-fixtures';
+import { Writable } from 'node:stream';
+import { main, type CliSettings } from '../../../src/cli/main';
+import { smallEngine } from '../worker/small-engine';
 
 const ndjson = (resources: unknown[]) => resources.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
@@ -80,4 +83,29 @@ export function writeInputFolder(): string {
   writeFileSync(join(root, 'bundles', 'bad.json'), '{ "resourceType": "Bundle", ');
   writeFileSync(join(root, 'readme.txt'), 'not FHIR');
   return root;
+}
+
+/**
+ * Runs the CLI in-process and returns its output. By default with the small test engine and a
+ * fixed clock; `settings: {}` runs the real engine (official value sets).
+ */
+export async function runCli(
+  argv: string[],
+  settings: CliSettings = { engine: smallEngine, now: () => new Date('2027-01-05T10:00:00Z') },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = capture();
+  const stderr = capture();
+  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream }, settings);
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+function capture() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
 }

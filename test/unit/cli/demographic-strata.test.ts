@@ -1,10 +1,8 @@
 import { rmSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemographicStrata } from '../../../src/cli/demographic-strata';
-import { main } from '../../../src/cli/main';
 import { measureReportProblems } from '../measures/measure-report-shape';
-import { smallEngine } from '../worker/small-engine';
+import { runCli } from './cli-fixtures';
 import { writeDemographicsFolder } from './demographics-fixtures';
 
 let input: string;
@@ -15,21 +13,8 @@ afterAll(() => {
   rmSync(input, { recursive: true, force: true });
 });
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
 async function summary(stratify: string) {
-  const stdout = capture();
-  const stderr = capture();
-  const argv = [
+  const { code, stdout, stderr } = await runCli([
     'evaluate',
     '--input',
     input,
@@ -43,17 +28,12 @@ async function summary(stratify: string) {
     '--no-suppression',
     '--stratify',
     stratify,
-  ];
-  const code = await main(
-    argv,
-    { stdout: stdout.stream, stderr: stderr.stream },
-    { engine: smallEngine, now: () => new Date('2027-01-05T10:00:00Z') },
-  );
-  expect(code, stderr.text()).toBe(0);
-  const bundle = JSON.parse(stdout.text()) as fhir4.Bundle<fhir4.MeasureReport>;
+  ]);
+  expect(code, stderr).toBe(0);
+  const bundle = JSON.parse(stdout) as fhir4.Bundle<fhir4.MeasureReport>;
   const report = bundle.entry?.[0]?.resource;
   expect(measureReportProblems(report)).toEqual([]);
-  return { report, stderr: stderr.text() };
+  return { report, stderr };
 }
 
 const count = (
@@ -189,30 +169,24 @@ describe('equity-lens evaluate --stratify with the demographics readers', () => 
   });
 
   it('exits 2 with the usage on an unknown stratifier', async () => {
-    const stdout = capture();
-    const stderr = capture();
-    const code = await main(
-      [
-        'evaluate',
-        '--input',
-        input,
-        '--period',
-        '2026-01-01..2026-12-31',
-        '--measures',
-        'CMS122',
-        '--report',
-        'summary',
-        '--stratify',
-        'race,religion',
-      ],
-      { stdout: stdout.stream, stderr: stderr.stream },
-      { engine: smallEngine },
-    );
+    const { code, stdout, stderr } = await runCli([
+      'evaluate',
+      '--input',
+      input,
+      '--period',
+      '2026-01-01..2026-12-31',
+      '--measures',
+      'CMS122',
+      '--report',
+      'summary',
+      '--stratify',
+      'race,religion',
+    ]);
     expect(code).toBe(2);
-    expect(stdout.text()).toBe('');
-    expect(stderr.text()).toContain('unknown stratifier "religion" (known: gender, age, race,');
-    expect(stderr.text()).toContain('Usage: equity-lens evaluate');
-    expect(stderr.text()).toContain('sexual-orientation');
+    expect(stdout).toBe('');
+    expect(stderr).toContain('unknown stratifier "religion" (known: gender, age, race,');
+    expect(stderr).toContain('Usage: equity-lens evaluate');
+    expect(stderr).toContain('sexual-orientation');
   });
 });
 

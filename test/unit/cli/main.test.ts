@@ -2,13 +2,10 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main';
 import { measureReportProblems } from '../measures/measure-report-shape';
-import { smallEngine } from '../worker/small-engine';
-import { writeInputFolder } from './cli-fixtures';
+import { runCli, writeInputFolder } from './cli-fixtures';
 
 const project = resolve(import.meta.dirname, '../../..');
 let input: string;
@@ -20,30 +17,7 @@ afterAll(() => {
   rmSync(input, { recursive: true, force: true });
 });
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function run(argv: string[]) {
-  const stdout = capture();
-  const stderr = capture();
-  const code = await main(
-    argv,
-    { stdout: stdout.stream, stderr: stderr.stream },
-    {
-      engine: smallEngine,
-      now: () => new Date('2027-01-05T10:00:00Z'),
-    },
-  );
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const run = runCli;
 
 const base = () => ['evaluate', '--input', input, '--period', '2026-01-01..2026-12-31'];
 
@@ -360,9 +334,7 @@ describe('equity-lens evaluate with the real engine on official eCQM test cases'
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   it('agrees with the expected MeasureReport of each case', async () => {
-    const stdout = capture();
-    const stderr = capture();
-    const code = await main(
+    const { code, stdout, stderr } = await runCli(
       [
         'evaluate',
         '--input',
@@ -374,11 +346,10 @@ describe('equity-lens evaluate with the real engine on official eCQM test cases'
         '--report',
         'individual',
       ],
-      { stdout: stdout.stream, stderr: stderr.stream },
+      {},
     );
     expect(code).toBe(0);
     const reports = stdout
-      .text()
       .trimEnd()
       .split('\n')
       .map((line) => JSON.parse(line) as fhir4.MeasureReport);
@@ -395,6 +366,6 @@ describe('equity-lens evaluate with the real engine on official eCQM test cases'
       expect(actual, `${measure} ${file}`).toBeDefined();
       expect(counts(actual), `${measure} ${file}`).toEqual(counts(expected));
     }
-    expect(stderr.text()).toContain('resources ignored by type (not read by the measures):');
+    expect(stderr).toContain('resources ignored by type (not read by the measures):');
   });
 });

@@ -3,9 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main';
 import {
   DATA_ABSENT_REASON_URL,
   MEASURE_SCORE_SUPPRESSED_URL,
@@ -13,8 +11,7 @@ import {
 } from '../../../src/cli/suppress-summary';
 import { measureReportProblems } from '../measures/measure-report-shape';
 import { hba1c, patient } from '../worker/panel-fixtures';
-import { smallEngine } from '../worker/small-engine';
-import { writeInputFolder } from './cli-fixtures';
+import { runCli, writeInputFolder } from './cli-fixtures';
 
 // 60 adults: 30 female (15 in the numerator), 27 male (14), 3 "other" (1).
 const GROUPS: readonly { gender: fhir4.Patient['gender']; size: number; poor: number }[] = [
@@ -45,35 +42,17 @@ afterAll(() => {
   rmSync(tiny, { recursive: true, force: true });
 });
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function run(input: string, extra: string[]) {
-  const stdout = capture();
-  const stderr = capture();
-  const code = await main(
-    [
-      'evaluate',
-      '--input',
-      input,
-      '--period',
-      '2026-01-01..2026-12-31',
-      '--measures',
-      'CMS122',
-      ...extra,
-    ],
-    { stdout: stdout.stream, stderr: stderr.stream },
-    { engine: smallEngine, now: () => new Date('2027-01-05T10:00:00Z') },
-  );
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+function run(input: string, extra: string[]) {
+  return runCli([
+    'evaluate',
+    '--input',
+    input,
+    '--period',
+    '2026-01-01..2026-12-31',
+    '--measures',
+    'CMS122',
+    ...extra,
+  ]);
 }
 
 async function summary(input: string, extra: string[] = []) {
