@@ -15,7 +15,7 @@
 import type { CountRelation, CountToPublish, Published } from '../equity/suppression';
 import { CMS_CELL_SIZE_POLICY, combineReasons, suppressCounts } from '../equity/suppression';
 import type { SummaryTally } from '../measures/measure-report';
-import { reportedMembership } from '../measures/measure-report';
+import { membership } from '../measures/measure-definition';
 import type { PatientMeasureResult, PopulationCode } from '../measures/measure-result';
 import { POPULATION_CODES } from '../measures/measure-result';
 
@@ -31,7 +31,7 @@ export const MEASURE_SCORE_SUPPRESSED_URL =
 export type SummaryMembers = Map<string, PopulationCode[]>;
 
 export function addMember(members: SummaryMembers, result: PatientMeasureResult): void {
-  const r = reportedMembership(result.populations);
+  const r = membership(result.populations);
   const flags: Record<PopulationCode, boolean> = {
     'initial-population': r.initialPopulation,
     denominator: r.denominator,

@@ -36,9 +36,11 @@ export interface ClinicalMeasureDefinition {
 }
 
 /**
- * Applies population relevance: the denominator counts only within the initial population, an
- * exclusion only within the denominator, the numerator only when not excluded, and an exception
- * only when neither excluded nor in the numerator.
+ * Applies population relevance (CQF Measures IG, proportion scoring): the denominator counts only
+ * within the initial population, an exclusion only within the denominator, the numerator only when
+ * not excluded, and an exception only when neither excluded nor in the numerator. The official
+ * test cases report numerator 0 for excluded patients even where the Numerator define is true, so
+ * MeasureReports apply this to every result they count, whichever engine produced it.
  */
 export function membership(raw: {
   initialPopulation: boolean;

@@ -5,6 +5,7 @@
 // populations (see ../shared/data/ecqm-2026/*/tests).
 
 import type { PatientMeasureResult, PopulationCode, PopulationMembership } from './measure-result';
+import { membership } from './measure-definition';
 import { POPULATION_CODES } from './measure-result';
 
 export const MEASURE_POPULATION_SYSTEM = 'http://terminology.hl7.org/CodeSystem/measure-population';
@@ -39,22 +40,6 @@ export interface ReportPeriod {
 /** Counts per population code. */
 export type PopulationCounts = Record<PopulationCode, number>;
 
-/**
- * Membership as a proportion measure reports it (CQF Measures IG, proportion scoring): exclusion
- * removes a patient from the numerator, and an exception only applies to a patient who is not in
- * the numerator. The official test cases report numerator 0 for excluded patients even where the
- * Numerator define itself is true, so engines that return the raw defines are normalised here.
- */
-export function reportedMembership(p: PopulationMembership): PopulationMembership {
-  const initialPopulation = p.initialPopulation;
-  const denominator = initialPopulation && p.denominator;
-  const denominatorExclusion = denominator && p.denominatorExclusion;
-  const numerator = denominator && !denominatorExclusion && p.numerator;
-  const denominatorException =
-    denominator && !denominatorExclusion && !numerator && p.denominatorException;
-  return { initialPopulation, denominator, denominatorExclusion, denominatorException, numerator };
-}
-
 function isMember(p: PopulationMembership, code: PopulationCode): boolean {
   switch (code) {
     case 'initial-population':
@@ -81,7 +66,7 @@ export function emptyCounts(): PopulationCounts {
 }
 
 export function addToCounts(counts: PopulationCounts, populations: PopulationMembership): void {
-  const reported = reportedMembership(populations);
+  const reported = membership(populations);
   for (const code of POPULATION_CODES) if (isMember(reported, code)) counts[code] += 1;
 }
 
