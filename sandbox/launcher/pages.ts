@@ -67,6 +67,10 @@ function setupPatientPicker(opts) {
   const status = document.getElementById(opts.statusId);
   let timer;
   let seq = 0;
+  // The chosen patient survives a redraw: a search answering after the user clicked must not
+  // silently drop the selection.
+  let chosen = '';
+  list.addEventListener('change', (event) => { chosen = event.target.value; });
   async function load() {
     const mine = ++seq;
     const params = new URLSearchParams({ q: search.value.trim() });
@@ -86,6 +90,7 @@ function setupPatientPicker(opts) {
         input.type = 'radio';
         input.name = opts.radioName;
         input.value = p.id;
+        input.checked = p.id === chosen;
         input.setAttribute('aria-label', p.name);
         const text = document.createElement('span');
         text.textContent = p.name + ' · ' + (p.birthDate || 'birth date unknown') + ' · ' + (p.gender || 'sex unknown') + (p.mrn ? ' · MRN ' + p.mrn : '') + (p.deceased ? ' · deceased' : '');

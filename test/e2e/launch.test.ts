@@ -69,6 +69,19 @@ describe('EHR launch from the sandbox launcher', () => {
     }
   });
 
+  it('keeps the chosen patient when a search answers after the click', async () => {
+    const patient = (await listPatients())[0];
+    if (!patient) throw new Error('the sandbox has no patients');
+    await page.goto(urls().sandboxUrl);
+    const radio = page.getByRole('radio', { name: patient.name });
+    await radio.check();
+    const status = page.getByRole('status').first();
+    const before = await status.textContent();
+    await page.getByLabel('Search patients').fill(patient.id);
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).not.toBe(before);
+    expect(await radio.isChecked()).toBe(true);
+  });
+
   it('shows the signed-in practitioner', async () => {
     const [patient] = await listPatients();
     const launch = await createLaunch(patient?.id, await firstPractitionerId());
