@@ -1,6 +1,6 @@
 // Type-aware lint for the whole project. The import-direction rules below enforce the one-way
-// flow in ../shared/design/architecture.md: app → features → ui, fhir, worker → measures, equity,
-// sdoh → clinical → FHIR types (import cycles are checked by test/unit/architecture). Pure folders may not touch React, MUI, recharts, fhirclient,
+// flow in ../shared/design/architecture.md: app → features → ui, worker → fhir (REST), analysis →
+// measures, equity, sdoh → clinical → FHIR types (import cycles are checked by test/unit/architecture). Pure folders may not touch React, MUI, recharts, fhirclient,
 // the network, storage or the clock.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -20,18 +20,25 @@ const layer = (name) => [`**/src/${name}/**`, `../${name}/**`, `../../${name}/**
 
 /** Folders each layer may not import from (its "upstream" layers). */
 const forbidden = {
-  clinical: ['measures', 'equity', 'sdoh', 'worker', 'fhir', 'ui', 'features', 'app'],
-  measures: ['equity', 'sdoh', 'worker', 'fhir', 'ui', 'features', 'app'],
-  equity: ['measures', 'sdoh', 'worker', 'fhir', 'ui', 'features', 'app'],
-  sdoh: ['measures', 'equity', 'worker', 'fhir', 'ui', 'features', 'app'],
-  worker: ['fhir', 'ui', 'features', 'app', 'cli'],
-  fhir: ['worker', 'ui', 'features', 'app'],
-  ui: ['features', 'app', 'fhir', 'worker', 'cli'],
+  clinical: ['measures', 'equity', 'sdoh', 'analysis', 'worker', 'fhir', 'ui', 'features', 'app'],
+  measures: ['equity', 'sdoh', 'analysis', 'worker', 'fhir', 'ui', 'features', 'app'],
+  equity: ['measures', 'sdoh', 'analysis', 'worker', 'fhir', 'ui', 'features', 'app'],
+  sdoh: ['measures', 'equity', 'analysis', 'worker', 'fhir', 'ui', 'features', 'app'],
+  // The panel analysis (strata + measures + statistics → the dashboard's plain view model), shared
+  // by the worker and the CLI so their numbers cannot drift apart.
+  analysis: ['worker', 'fhir', 'ui', 'features', 'app', 'cli'],
+  worker: ['ui', 'features', 'app', 'cli'],
+  fhir: ['analysis', 'worker', 'ui', 'features', 'app', 'cli'],
+  // The REST layer runs in the panel worker and in Node: plain fetch, never fhirclient or React.
+  'fhir/rest': ['analysis', 'worker', 'ui', 'features', 'app', 'cli'],
+  ui: ['features', 'app', 'fhir', 'worker', 'analysis', 'cli'],
   features: ['app', 'cli'],
   // The Node CLI (population runs) reuses the pure engine and the worker's runner, never the UI.
-  cli: ['fhir', 'ui', 'features', 'app'],
+  cli: ['ui', 'features', 'app'],
 };
-const pure = ['clinical', 'measures', 'equity', 'sdoh'];
+const pure = ['clinical', 'measures', 'equity', 'sdoh', 'analysis'];
+/** Layers that run off the page (Worker, Node): no React, MUI, recharts or fhirclient either. */
+const headless = [...pure, 'worker', 'fhir/rest', 'cli'];
 
 const layerRules = Object.entries(forbidden).map(([folder, banned]) => ({
   files: [`src/${folder}/**/*.{ts,tsx}`],
@@ -48,11 +55,11 @@ const layerRules = Object.entries(forbidden).map(([folder, banned]) => ({
             group: ['**/sandbox/**', '**/test/**'],
             message: 'Production code may not import the sandbox or tests.',
           },
-          ...(pure.includes(folder)
+          ...(headless.includes(folder)
             ? [
                 {
                   group: uiPackages,
-                  message: `src/${folder} is pure: no React, MUI, recharts or fhirclient.`,
+                  message: `src/${folder} runs off the page: no React, MUI, recharts or fhirclient.`,
                 },
               ]
             : []),

@@ -33,6 +33,12 @@ export interface FhirSession {
   request<T>(url: string, init?: FhirRequestInit): Promise<T>;
   /** POSTs a new resource and resolves with the server's copy. Rejects with a `SessionError`. */
   create<T extends fhir4.Resource>(resource: T, init?: FhirRequestInit): Promise<T>;
+  /**
+   * A current access token (refreshed first when it is about to expire), for the panel worker's
+   * own REST requests; undefined for an open server. Hand it only to code that keeps it in
+   * memory: never a URL, storage or a log. Rejects with a `SessionError` when the session ended.
+   */
+  accessToken(): Promise<string | undefined>;
 }
 
 const userTypes: readonly FhirUserType[] = ['Practitioner', 'Patient', 'RelatedPerson', 'Person'];

@@ -60,6 +60,17 @@ class FhirclientSession implements FhirSession {
     }
   }
 
+  async accessToken(): Promise<string | undefined> {
+    try {
+      // refreshIfNeeded() refreshes ahead of `expiresAt` when a refresh token exists (smart.md §2.4).
+      await this.#client.refreshIfNeeded();
+      const token: unknown = this.#client.state.tokenResponse?.access_token;
+      return typeof token === 'string' ? token : undefined;
+    } catch (error) {
+      return rethrow(error);
+    }
+  }
+
   async create<T extends fhir4.Resource>(resource: T, init?: FhirRequestInit): Promise<T> {
     try {
       // Client.create() is typed against fhirclient's own Resource type (meta.lastUpdated

@@ -16,6 +16,8 @@ export interface InMemorySessionOptions {
   bodies?: Readonly<Record<string, unknown>>;
   /** Requests (by relative URL) that fail with the given failure. */
   failures?: Readonly<Record<string, SessionFailure>>;
+  /** The token `accessToken()` hands out (undefined: an open server). */
+  accessToken?: string;
 }
 
 export class InMemoryFhirSession implements FhirSession {
@@ -29,6 +31,7 @@ export class InMemoryFhirSession implements FhirSession {
   readonly #resources = new Map<string, fhir4.FhirResource>();
   readonly #failures: Readonly<Record<string, SessionFailure>>;
   readonly #bodies: Readonly<Record<string, unknown>>;
+  readonly #accessToken: string | undefined;
   #nextId = 1;
 
   constructor(options: InMemorySessionOptions = {}) {
@@ -40,6 +43,7 @@ export class InMemoryFhirSession implements FhirSession {
     this.needPatientBanner = options.needPatientBanner ?? true;
     this.#failures = options.failures ?? {};
     this.#bodies = options.bodies ?? {};
+    this.#accessToken = options.accessToken;
     for (const resource of options.resources ?? []) {
       this.#resources.set(`${resource.resourceType}/${resource.id ?? ''}`, resource);
     }
@@ -57,6 +61,10 @@ export class InMemoryFhirSession implements FhirSession {
       return Promise.reject(new SessionError({ kind: 'server', status: 404 }));
     // The seam's contract: the caller names the type it asked for, unchecked.
     return Promise.resolve(structuredClone(body) as T);
+  }
+
+  accessToken(): Promise<string | undefined> {
+    return Promise.resolve(this.#accessToken);
   }
 
   create<T extends fhir4.Resource>(resource: T): Promise<T> {
