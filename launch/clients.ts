@@ -8,9 +8,15 @@ export type ScopeVersion = 'v1' | 'v2';
 
 /**
  * `ehr`: the EHR opened `launch/?iss=…&launch=…` (context comes with the launch handle).
- * `standalone`: the app was opened with `iss` only and asks the server to pick a patient.
+ * `standalone-patient`: opened with `iss` only, to open one patient's chart: the server asks the
+ * user to pick a patient (`launch/patient`).
+ * `standalone-panel`: opened with `iss` only, for the panel dashboard: no patient context is
+ * asked for, so the server does not force a patient picker on a practice manager.
  */
-export type LaunchMode = 'ehr' | 'standalone';
+export type LaunchMode = 'ehr' | 'standalone-patient' | 'standalone-panel';
+
+/** What a standalone launch is for, chosen on the launch page or with `?kind=`. */
+export type StandaloneKind = 'patient' | 'panel';
 
 /** Resource types the patient view reads for the patient in context. */
 const patientReads = [
@@ -45,18 +51,24 @@ const userReads = [
  * Builds the scope string for one launch.
  *
  * Hazard: fhirclient appends `launch` only when the scope has no word matching /launch/ at all,
- * so an EHR launch must carry the literal `launch` itself; `launch/patient` would hide it.
+ * so an EHR launch must carry the literal `launch` itself; `launch/patient` would hide it. A
+ * standalone launch has no `launch` handle, so fhirclient adds nothing to it.
  */
 export function buildScope(version: ScopeVersion, mode: LaunchMode): string {
   const read = version === 'v2' ? 'rs' : 'read';
-  return [
-    mode === 'ehr' ? 'launch' : 'launch/patient',
-    'openid',
-    'fhirUser',
-    'offline_access',
-    ...patientReads.map((type) => `patient/${type}.${read}`),
-    ...userReads.map((type) => `user/${type}.${read}`),
-  ].join(' ');
+  const identity = ['openid', 'fhirUser', 'offline_access'];
+  const userScopes = userReads.map((type) => `user/${type}.${read}`);
+  const patientScopes = patientReads.map((type) => `patient/${type}.${read}`);
+  switch (mode) {
+    case 'ehr':
+      return ['launch', ...identity, ...patientScopes, ...userScopes].join(' ');
+    case 'standalone-patient':
+      return ['launch/patient', ...identity, ...patientScopes, ...userScopes].join(' ');
+    case 'standalone-panel':
+      // No patient in context, so patient/ scopes could grant nothing (SMART App Launch 2.x
+      // §2.0.9 "Scopes for requesting context data"): the panel reads at user level only.
+      return [...identity, ...userScopes].join(' ');
+  }
 }
 
 /** One EHR family this app is registered with. */
@@ -72,13 +84,18 @@ export interface EhrRegistration {
 /**
  * Where each client id comes from:
  * - local sandbox (`npm start`): registers the public client `equity-lens`.
- * - SMART launcher (launch.smarthealthit.org): accepts any client id; no registration.
+ * - SMART launcher (launch.smarthealthit.org, or smart-launcher-v2 hosted anywhere): accepts any
+ *   client id; no registration. Its FHIR bases are `/v/r4/fhir` (EHR launches) and
+ *   `/v/r4/sim/<launch code>/fhir` (standalone launches and `/remote-launch`), on any host.
  * - Epic: create a free account on https://fhir.epic.com → Build Apps, choose the clinician
  *   audience, the FHIR R4 APIs above, SMART v1 scopes and this app's root URL as redirect URI;
  *   copy the *non-production* client id (it can take about an hour to sync).
  * - Oracle Health: register in the code Console (https://code-console.cerner.com, free CernerCare
  *   account) as a public provider app and subscribe it to "Oracle Health FHIR APIs for
  *   Millennium: FHIR R4, All" (otherwise the launch fails with `unknown-tenant`).
+ *
+ * Deployers add or override entries without rebuilding through `equity-lens.clients.json`
+ * (runtime-registrations.ts); its entries are tried first.
  */
 export const registrations: readonly EhrRegistration[] = [
   {
@@ -88,8 +105,9 @@ export const registrations: readonly EhrRegistration[] = [
     scopeVersion: 'v2',
   },
   {
+    // smart-launcher-v2 routes `/v/:release[/sim/:sim]/fhir` (backend/index.ts); R4 only here.
     label: 'SMART launcher',
-    issMatch: /^https:\/\/launch\.smarthealthit\.org\//,
+    issMatch: /^https?:\/\/[^/?#@]+\/v\/r4(?:\/sim\/[^/?#]+)?\/fhir\/?$/,
     clientId: 'equity-lens',
     scopeVersion: 'v2',
   },
@@ -109,9 +127,57 @@ export const registrations: readonly EhrRegistration[] = [
   },
 ];
 
+/** Runtime entries first, so a deployer's entry wins over a built-in one for the same `iss`. */
+export function mergeRegistrations(
+  runtime: readonly EhrRegistration[],
+  builtIn: readonly EhrRegistration[] = registrations,
+): readonly EhrRegistration[] {
+  return [...runtime, ...builtIn];
+}
+
 /** True while a registration still carries its documentation placeholder. */
 export function isPlaceholderClientId(clientId: string): boolean {
   return clientId.startsWith('<');
+}
+
+/** The first registration whose `issMatch` accepts `iss`, or undefined when none does. */
+export function findRegistration(
+  iss: string,
+  from: readonly EhrRegistration[] = registrations,
+): EhrRegistration | undefined {
+  return from.find((registration) => {
+    // A /g or /y pattern would carry lastIndex from one test() to the next.
+    registration.issMatch.lastIndex = 0;
+    return registration.issMatch.test(iss);
+  });
+}
+
+function readStandaloneKind(value: string | null): StandaloneKind | undefined {
+  return value === 'patient' || value === 'panel' ? value : undefined;
+}
+
+/**
+ * The launch mode a launch URL asks for: `ehr` when the EHR passed a `launch` handle (its `kind`
+ * is ignored: the EHR decides the context), the standalone kind from `?kind=`, or undefined when
+ * a standalone launch has not said which kind it is.
+ */
+export function readLaunchMode(launchUrl: URL): LaunchMode | undefined {
+  if (launchUrl.searchParams.get('launch')) return 'ehr';
+  switch (readStandaloneKind(launchUrl.searchParams.get('kind'))) {
+    case 'patient':
+      return 'standalone-patient';
+    case 'panel':
+      return 'standalone-panel';
+    case undefined:
+      return undefined;
+  }
+}
+
+/** The launch URL with `kind` set, for the links of the standalone choice. */
+export function launchUrlWithKind(launchUrl: string, kind: StandaloneKind): string {
+  const url = new URL(launchUrl);
+  url.searchParams.set('kind', kind);
+  return url.href;
 }
 
 export interface LaunchEnvironment {
@@ -121,16 +187,15 @@ export interface LaunchEnvironment {
   readonly inFrame: boolean;
 }
 
-/** The `authorize()` options for every registration, for this launch. */
-export function buildClients(
+/** The `authorize()` options for one registration and launch mode. */
+export function buildClient(
+  registration: EhrRegistration,
+  mode: LaunchMode,
   env: LaunchEnvironment,
-  from: readonly EhrRegistration[] = registrations,
-): fhirclient.AuthorizeParams[] {
-  const url = new URL(env.launchUrl);
-  const mode: LaunchMode = url.searchParams.has('launch') ? 'ehr' : 'standalone';
+): fhirclient.AuthorizeParams {
   // The registered redirect URI is the app root; the launch page lives at /launch/.
-  const redirectUri = new URL('../', url).href;
-  return from.map((registration) => ({
+  const redirectUri = new URL('../', env.launchUrl).href;
+  return {
     issMatch: registration.issMatch,
     clientId: registration.clientId,
     scope: buildScope(registration.scopeVersion, mode),
@@ -138,20 +203,7 @@ export function buildClients(
     pkceMode: 'ifSupported',
     // In an EHR iframe the whole app lives in the frame, so finish authorization there too.
     completeInTarget: env.inFrame ? true : undefined,
-  }));
-}
-
-/** The first configuration whose `issMatch` accepts `iss`, or undefined when none does. */
-export function pickClient(
-  clients: readonly fhirclient.AuthorizeParams[],
-  iss: string,
-): fhirclient.AuthorizeParams | undefined {
-  return clients.find(({ issMatch }) => {
-    if (issMatch === undefined) return false;
-    if (typeof issMatch === 'string') return issMatch === iss;
-    if (typeof issMatch === 'function') return issMatch(iss);
-    return issMatch.test(iss);
-  });
+  };
 }
 
 /** What the launch page should do for the URL it was opened with. */
@@ -159,21 +211,23 @@ export type LaunchDecision =
   | { kind: 'help' }
   | { kind: 'unknown-iss'; iss: string }
   | { kind: 'unregistered'; iss: string; label: string }
+  /** A standalone launch that has not said whether it opens a chart or the panel. */
+  | { kind: 'choose-kind'; iss: string; label: string }
   | { kind: 'authorize'; client: fhirclient.AuthorizeParams };
 
 export function decideLaunch(
   env: LaunchEnvironment,
   from: readonly EhrRegistration[] = registrations,
 ): LaunchDecision {
-  const iss = new URL(env.launchUrl).searchParams.get('iss');
+  const url = new URL(env.launchUrl);
+  const iss = url.searchParams.get('iss');
   if (!iss) return { kind: 'help' };
-  const clients = buildClients(env, from);
-  const index = clients.findIndex((client) => pickClient([client], iss) !== undefined);
-  const client = clients[index];
-  const registration = from[index];
-  if (!client || !registration) return { kind: 'unknown-iss', iss };
+  const registration = findRegistration(iss, from);
+  if (!registration) return { kind: 'unknown-iss', iss };
   if (isPlaceholderClientId(registration.clientId)) {
     return { kind: 'unregistered', iss, label: registration.label };
   }
-  return { kind: 'authorize', client };
+  const mode = readLaunchMode(url);
+  if (!mode) return { kind: 'choose-kind', iss, label: registration.label };
+  return { kind: 'authorize', client: buildClient(registration, mode, env) };
 }

@@ -2,7 +2,9 @@
 // authorization server, and fhirclient's authorize() is already most of its weight.
 import FHIR from 'fhirclient';
 import { classifySessionError } from '../src/fhir/session-failure';
-import { decideLaunch } from './clients';
+import type { StandaloneKind } from './clients';
+import { decideLaunch, launchUrlWithKind, mergeRegistrations } from './clients';
+import { loadRuntimeRegistrations, runtimeRegistrationsFile } from './runtime-registrations';
 
 const sandboxUrl: string =
   (import.meta.env.VITE_SANDBOX_URL as string | undefined) ?? 'http://127.0.0.1:4010/';
@@ -17,12 +19,33 @@ function el(tag: string, attrs: Record<string, string>, ...children: Part[]): HT
   return node;
 }
 
+/** Problems with the runtime registrations file, repeated under every screen of this launch. */
+let registrationProblems: readonly string[] = [];
+
+function registrationNotice(): Node[] {
+  if (registrationProblems.length === 0) return [];
+  return [
+    el(
+      'div',
+      { class: 'notice', role: 'alert', 'data-testid': 'launch-registration-problems' },
+      el('strong', {}, `Some entries of ${runtimeRegistrationsFile} were ignored`),
+      el('ul', {}, ...registrationProblems.map((problem) => el('li', {}, problem))),
+      el(
+        'p',
+        {},
+        'The other registrations still work. Ask whoever deployed Equity Lens to fix the file ' +
+          '(its format is in the README, "Registering Equity Lens with an EHR").',
+      ),
+    ),
+  ];
+}
+
 function show(testId: string, kind: 'info' | 'error', ...children: Part[]): void {
   const main = document.getElementById('launch');
   if (!main) return;
   main.className = kind;
   main.setAttribute('data-testid', testId);
-  main.replaceChildren(...children);
+  main.replaceChildren(...children, ...registrationNotice());
 }
 
 function showHelp(): void {
@@ -54,7 +77,11 @@ function showHelp(): void {
         ' is an opaque handle for the EHR session (patient, user, encounter). A standalone launch ' +
           'passes only ',
         el('code', {}, 'iss'),
-        ' and the server then asks you to sign in and pick a patient.',
+        ' (and optionally ',
+        el('code', {}, 'kind=patient'),
+        ' or ',
+        el('code', {}, 'kind=panel'),
+        '); the server then asks you to sign in, and to pick a patient for a chart.',
       ),
     ),
   );
@@ -87,8 +114,54 @@ function showUnregistered(iss: string, label: string): void {
       {},
       'The launch came from ',
       el('code', {}, iss),
-      `. Register the app with ${label} and put its client id in launch/clients.ts before ` +
-        'launching from there.',
+      `. Register the app with ${label} and put its client id in ${runtimeRegistrationsFile} ` +
+        '(beside the app) or launch/clients.ts before launching from there.',
+    ),
+  );
+}
+
+function kindChoice(kind: StandaloneKind, title: string, description: string): HTMLElement {
+  return el(
+    'li',
+    {},
+    el('a', { class: 'button', href: launchUrlWithKind(location.href, kind) }, title),
+    el('p', {}, description),
+  );
+}
+
+function showKindChoice(iss: string, label: string): void {
+  show(
+    'launch-choose-kind',
+    'info',
+    el('h1', {}, 'What would you like to open?'),
+    el('p', {}, `You are signing in to ${label} at `, el('code', {}, iss), '.'),
+    el(
+      'ul',
+      { class: 'choices' },
+      kindChoice(
+        'patient',
+        "Open a patient's chart",
+        'Pick one patient after signing in and see their equity checklist.',
+      ),
+      kindChoice(
+        'panel',
+        'Open the panel dashboard',
+        'For practice managers and quality teams: quality measures across your patients, ' +
+          'stratified by race, ethnicity, language and more. No patient needs to be picked.',
+      ),
+    ),
+  );
+}
+
+function showRedirecting(iss: string): void {
+  show(
+    'launch-authorizing',
+    'info',
+    el(
+      'div',
+      { class: 'status', role: 'status' },
+      el('div', { class: 'spinner', 'aria-hidden': 'true' }),
+      el('span', {}, 'Connecting to ', el('code', {}, iss), '…'),
     ),
   );
 }
@@ -128,10 +201,13 @@ function showFailure(iss: string, error: unknown): void {
 }
 
 async function start(): Promise<void> {
-  const decision = decideLaunch({
-    launchUrl: location.href,
-    inFrame: window.self !== window.top,
-  });
+  const runtime = await loadRuntimeRegistrations(location.href);
+  registrationProblems = runtime.problems;
+  for (const problem of runtime.problems) console.warn(`Equity Lens launch: ${problem}`);
+  const decision = decideLaunch(
+    { launchUrl: location.href, inFrame: window.self !== window.top },
+    mergeRegistrations(runtime.registrations),
+  );
   switch (decision.kind) {
     case 'help':
       showHelp();
@@ -142,14 +218,20 @@ async function start(): Promise<void> {
     case 'unregistered':
       showUnregistered(decision.iss, decision.label);
       return;
-    case 'authorize':
+    case 'choose-kind':
+      showKindChoice(decision.iss, decision.label);
+      return;
+    case 'authorize': {
+      const iss = new URL(location.href).searchParams.get('iss') ?? '';
+      showRedirecting(iss);
       try {
         // Redirects away on success; the app page (index.html) completes the flow.
         await FHIR.oauth2.authorize(decision.client);
       } catch (error) {
-        showFailure(new URL(location.href).searchParams.get('iss') ?? '', error);
+        showFailure(iss, error);
       }
       return;
+    }
   }
 }
 

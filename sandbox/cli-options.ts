@@ -10,9 +10,15 @@ export const usage = `Options:
   --data DIR         also load FHIR Bundles / NDJSON from DIR (repeatable), e.g. ../shared/data
   --token-lifetime S access-token lifetime in seconds (default 3600)
   --app-url URL      the app's base URL (default http://127.0.0.1:5173/)
+  --no-export        no Bulk Data $export (the panel loader falls back to searches)
+  --no-reference-lists  refuse comma lists on reference parameters (patient=a,b,c)
+  --no-batch         refuse batch Bundles
+  --no-transaction   refuse transaction Bundles (the app writes a referral as two creates)
+  --dev              npm start only: serve the app from the Vite dev server (hot reload)
+                     instead of a production build
   --help`;
 
-export function parseSandboxArgs(argv: string[]): SandboxOptions & { help: boolean } {
+export function parseSandboxArgs(argv: string[]): SandboxOptions & { help: boolean; dev: boolean } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -23,6 +29,11 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions & { help: boole
       data: { type: 'string', multiple: true },
       'token-lifetime': { type: 'string' },
       'app-url': { type: 'string' },
+      'no-export': { type: 'boolean' },
+      'no-reference-lists': { type: 'boolean' },
+      'no-batch': { type: 'boolean' },
+      'no-transaction': { type: 'boolean' },
+      dev: { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -39,6 +50,13 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions & { help: boole
   }
   return {
     help: values.help ?? false,
+    dev: values.dev ?? false,
+    features: {
+      bulkExport: values['no-export'] !== true,
+      referenceLists: values['no-reference-lists'] !== true,
+      batch: values['no-batch'] !== true,
+      transaction: values['no-transaction'] !== true,
+    },
     port: int('port', values.port, 4010),
     patients: int('patients', values.patients, 100),
     seed: int('seed', values.seed, 1),

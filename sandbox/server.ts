@@ -5,11 +5,19 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AuthorizationServer } from './auth/authorization-server';
 import { fullAccess, type FhirResponse } from './fhir/access';
-import { createFhirApi } from './fhir/api';
+import { createFhirApi, type FhirFeatures } from './fhir/api';
+import { BulkExports, exportRoute } from './fhir/bulk-export';
 import { loadFolder, type LoadReport } from './fhir/load';
 import { FhirStore } from './fhir/store';
 import { generatePopulation } from './generate/population';
-import { errorPage, launcherPage, loginPage } from './launcher/pages';
+import {
+  actOnTask,
+  communityOrganizations,
+  ownedTasks,
+  type TaskAction,
+} from './launcher/community';
+import { communityPage, errorPage, launcherPage, loginPage } from './launcher/pages';
+import { showcasePatients, type ShowcasePatient } from './launcher/showcase';
 
 export const SANDBOX_CLIENT_ID = 'equity-lens';
 
@@ -27,6 +35,13 @@ export interface SandboxOptions {
   /** The app's base URL (its root is the redirect URI; `launch/` below it the launch URL). */
   appUrl?: string;
   accessTokenLifetimeSeconds?: number;
+  /**
+   * Server capabilities, each on by default; switching one off stands in for a less capable EHR
+   * (`--no-export`, `--no-reference-lists`, `--no-batch`).
+   */
+  features?: FhirFeatures;
+  /** Bulk export status polls answered 202 before the manifest (default 1). */
+  exportPollsBeforeReady?: number;
   /** Request log sink; no query strings or bodies are ever logged (they may carry PHI). */
   log?: (line: string) => void;
 }
@@ -80,6 +95,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const api = createFhirApi(store, {
     baseUrl: fhirBaseUrl,
     oauth: { authorize: `${origin}/auth/authorize`, token: `${origin}/auth/token` },
+    ...(options.features ? { features: options.features } : {}),
+  });
+  const exportsOn = options.features?.bulkExport !== false;
+  const exports = new BulkExports(store, api, {
+    baseUrl: fhirBaseUrl,
+    ...(options.exportPollsBeforeReady !== undefined
+      ? { pollsBeforeReady: options.exportPollsBeforeReady }
+      : {}),
   });
   const fhirGet = (path: string, query: Record<string, string> = {}) =>
     api.handle(
@@ -100,6 +123,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       ? { accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds }
       : {}),
   });
+  // Found once, after loading: the store only changes through the app and the community page,
+  // and a patient keeps its place in the list for the session.
+  const showcase: ShowcasePatient[] = showcasePatients(
+    store,
+    options.today ? new Date(`${options.today}T23:59:59Z`) : new Date(),
+  );
   let appLaunchUrl = '';
   const registerApp = (appUrl: string) => {
     const base = new URL(appUrl);
@@ -132,6 +161,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           appLaunchUrl,
           practitioners: practitioners(),
           patientCount: count.total ?? 0,
+          showcase,
         }),
       );
     }
@@ -146,6 +176,43 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       auth.expireAllAccessTokens();
       return sendJson(res, 200, { expired: true });
     }
+    if (path === '/community' && method === 'GET') {
+      return sendCommunityPage(res, url.searchParams.get('organization') ?? undefined);
+    }
+    if (path === '/community' && method === 'POST') {
+      const form = new URLSearchParams(await readText(req));
+      const organization = form.get('organization') ?? '';
+      const task = form.get('task') ?? '';
+      const kind = form.get('action');
+      const action: TaskAction | undefined =
+        kind === 'accept'
+          ? { kind }
+          : kind === 'reject'
+            ? { kind, reason: form.get('reason') ?? '' }
+            : kind === 'complete'
+              ? { kind, outcome: form.get('outcome') ?? '' }
+              : undefined;
+      if (!action || !isSafeId(organization) || !isSafeId(task)) {
+        return sendCommunityPage(
+          res,
+          organization || undefined,
+          {
+            text: 'The form was incomplete.',
+            error: true,
+          },
+          400,
+        );
+      }
+      const result = actOnTask(api, organization, task, action, new Date());
+      return sendCommunityPage(
+        res,
+        organization,
+        result.ok
+          ? { text: `Task ${task} is now ${result.task.status}.`, error: false }
+          : { text: result.error, error: true },
+        result.ok ? 200 : result.status,
+      );
+    }
     if (path.startsWith('/auth/')) return handleAuth(req, res, url);
     if (path === '/fhir' || path.startsWith('/fhir/')) return handleFhir(req, res, url);
     if (path === '/favicon.ico') {
@@ -154,6 +221,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     }
     return sendJson(res, 404, operationOutcome('not-found', `No route for ${path}.`));
   };
+
+  function sendCommunityPage(
+    res: ServerResponse,
+    requested: string | undefined,
+    message?: { text: string; error: boolean },
+    status = 200,
+  ): void {
+    const organizations = communityOrganizations(api);
+    const selected =
+      organizations.find((o) => o.id === requested)?.id ?? organizations[0]?.id ?? undefined;
+    return sendHtml(
+      res,
+      status,
+      communityPage({
+        organizations,
+        selected,
+        tasks: selected === undefined ? [] : ownedTasks(api, selected),
+        ...(message ? { message } : {}),
+      }),
+    );
+  }
 
   function handleCreateLaunch(res: ServerResponse, body: unknown): void {
     if (!isRecord(body)) return sendJson(res, 400, { error: 'Expected a JSON object.' });
@@ -185,6 +273,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       patientId,
       encounterId,
       needPatientBanner: body.needPatientBanner !== false,
+      readOnly: body.readOnly === true,
     });
     launchUrl.searchParams.set('iss', fhirBaseUrl);
     launchUrl.searchParams.set('launch', handle);
@@ -274,7 +363,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       return sendFhir(res, { status: 401, body: operationOutcome('login', authn.description) });
     }
     let body: unknown;
-    if (method === 'POST' || method === 'PUT') {
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
       const type = req.headers['content-type'] ?? '';
       const text = await readText(req);
       if (type.startsWith('application/x-www-form-urlencoded')) {
@@ -292,7 +381,48 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         }
       }
     }
-    return sendFhir(res, api.handle({ method, path, query: url.searchParams, body }, authn.access));
+    const route = exportsOn ? exportRoute(path) : undefined;
+    if (route?.kind === 'kick-off') {
+      return sendFhir(
+        res,
+        exports.kickOff(
+          route.level,
+          {
+            method,
+            query: url.searchParams,
+            accept: header(req, 'accept'),
+            prefer: header(req, 'prefer'),
+            url: url.toString(),
+          },
+          authn.access,
+        ),
+      );
+    }
+    if (route?.kind === 'status') {
+      const response = exports.statusRequest(method, route.jobId);
+      if (response.status === 200) return sendJson(res, 200, response.body, response.headers);
+      return sendFhir(res, response);
+    }
+    if (route?.kind === 'file') {
+      if (method !== 'GET') {
+        return sendFhir(res, {
+          status: 405,
+          body: operationOutcome('not-supported', `${method} is not supported on an export file`),
+        });
+      }
+      const file = exports.file(route.jobId, route.fileName, authn.access);
+      if (file.kind === 'error') return sendFhir(res, file.response);
+      return sendNdjson(res, file.resources);
+    }
+    const headers: Record<string, string> = {};
+    for (const name of ['if-none-exist', 'if-match', 'prefer']) {
+      const value = header(req, name);
+      if (value !== undefined) headers[name] = value;
+    }
+    return sendFhir(
+      res,
+      api.handle({ method, path, query: url.searchParams, body, headers }, authn.access),
+    );
   }
 
   return {
@@ -394,19 +524,42 @@ function operationOutcome(code: string, diagnostics: string): fhir4.OperationOut
   return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] };
 }
 
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** NDJSON, one resource per line, written as it goes (Bulk Data v2.0.0 output files). */
+function sendNdjson(res: ServerResponse, resources: readonly fhir4.Resource[]): void {
+  res.writeHead(200, {
+    'Content-Type': 'application/fhir+ndjson',
+    'Cache-Control': 'no-store',
+  });
+  const chunk = 500;
+  for (let i = 0; i < resources.length; i += chunk) {
+    res.write(
+      resources
+        .slice(i, i + chunk)
+        .map((r) => `${JSON.stringify(r)}\n`)
+        .join(''),
+    );
+  }
+  res.end();
+}
+
 function cors(req: IncomingMessage, res: ServerResponse): void {
   const origin = req.headers.origin;
   res.setHeader('Access-Control-Allow-Origin', origin ?? '*');
   res.setHeader('Vary', 'Origin');
   res.setHeader(
     'Access-Control-Expose-Headers',
-    'Location, ETag, Content-Location, WWW-Authenticate',
+    'Location, ETag, Content-Location, WWW-Authenticate, Retry-After, X-Progress',
   );
 }
 
 function preflight(req: IncomingMessage, res: ServerResponse): void {
   cors(req, res);
-  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, OPTIONS');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS');
   res.setHeader(
     'Access-Control-Allow-Headers',
     req.headers['access-control-request-headers'] ?? 'authorization, content-type, accept, prefer',
@@ -427,8 +580,17 @@ function sendFhir(res: ServerResponse, response: FhirResponse): void {
   res.end(JSON.stringify(response.body));
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
   res.end(JSON.stringify(body));
 }
 

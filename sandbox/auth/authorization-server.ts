@@ -3,7 +3,7 @@
 // registered public clients with exact redirect URIs, `aud` equal to the FHIR base, PKCE S256
 // required, single-use short-lived codes, expiring access tokens, refresh with offline_access.
 import type { FhirAccess } from '../fhir/access';
-import { accessFromScopes, grantScopes } from './scopes';
+import { accessFromScopes, grantScopes, readOnlyScopes } from './scopes';
 import { IdTokenSigner, isValidCodeVerifier, randomHandle, s256Challenge } from './tokens';
 
 export interface RegisteredClient {
@@ -18,6 +18,11 @@ export interface LaunchContext {
   encounterId: string | undefined;
   /** False when the EHR already shows a patient banner around the app. */
   needPatientBanner: boolean;
+  /**
+   * The user may look but not act: every write permission is removed from the granted scopes
+   * (scopes.ts `readOnlyScopes`), as an EHR does for a user without order entry rights.
+   */
+  readOnly?: boolean;
 }
 
 export interface Directory {
@@ -152,8 +157,10 @@ export class AuthorizationServer {
         'user/*.read',
         'patient/ServiceRequest.c',
         'patient/Task.c',
+        'patient/Task.u',
         'user/ServiceRequest.c',
         'user/Task.c',
+        'user/Task.u',
       ],
       code_challenge_methods_supported: ['S256'],
       capabilities: [
@@ -228,11 +235,12 @@ export class AuthorizationServer {
         );
       }
       // EHR launch: the user is already signed in to the EHR, so no login screen.
-      const scopes = grantScopes(scope, {
+      const requested = grantScopes(scope, {
         ehrLaunch: true,
         patientId: launch.patientId,
         userType: 'Practitioner',
       });
+      const scopes = launch.readOnly === true ? readOnlyScopes(requested) : requested;
       const code = this.issueCode({
         clientId,
         redirectUri,
@@ -294,7 +302,9 @@ export class AuthorizationServer {
     if (!this.options.directory.practitionerExists(decision.practitionerId)) {
       return back({ error: 'access_denied', error_description: 'Unknown user.' });
     }
-    const patientId = decision.patientId || undefined;
+    // Without launch/patient the user was shown no picker: a practitioner-only (panel) launch
+    // gets no patient context, whatever the form carried.
+    const patientId = pending.needsPatient ? decision.patientId || undefined : undefined;
     if (pending.needsPatient && (!patientId || !this.options.directory.patientExists(patientId))) {
       return back({ error: 'access_denied', error_description: 'No patient was selected.' });
     }

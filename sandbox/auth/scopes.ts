@@ -83,6 +83,33 @@ export function grantScopes(requested: string, context: ScopeRequestContext): st
   return granted;
 }
 
+/**
+ * The scopes without any write permission: v2 scopes keep only `r`/`s` (a scope left with
+ * neither is dropped), v1 `.write` is dropped and `.*` becomes `.read`. What an EHR grants a
+ * user who may look but not act (the sandbox launcher's read-only launch).
+ */
+export function readOnlyScopes(scopes: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const scope of scopes) {
+    const clinical = parseClinicalScope(scope);
+    let kept: string | undefined = scope;
+    if (clinical) {
+      const [head = ''] = scope.split('?');
+      const suffix = clinical.query === undefined ? '' : `?${clinical.query}`;
+      const prefix = head.slice(0, head.lastIndexOf('.') + 1);
+      const perms = head.slice(head.lastIndexOf('.') + 1);
+      if (perms === 'write') kept = undefined;
+      else if (perms === '*') kept = `${prefix}read${suffix}`;
+      else if (perms !== 'read') {
+        const readable = [...perms].filter((p) => p === 'r' || p === 's').join('');
+        kept = readable === '' ? undefined : `${prefix}${readable}${suffix}`;
+      }
+    }
+    if (kept !== undefined && !out.includes(kept)) out.push(kept);
+  }
+  return out;
+}
+
 export interface AccessContext {
   scopes: readonly string[];
   patientId: string | undefined;
@@ -118,5 +145,6 @@ export function accessFromScopes(context: AccessContext): FhirAccess {
   return {
     read: (resourceType) => grantFor(resourceType, ['r', 's']),
     create: (resourceType) => grantFor(resourceType, ['c']),
+    update: (resourceType) => grantFor(resourceType, ['u']),
   };
 }

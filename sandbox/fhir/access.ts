@@ -15,6 +15,8 @@ export interface FhirAccess {
   read(resourceType: string): ReadGrant;
   /** May the token create resources of this type (v1 `.write`/`.*`, v2 `.c`)? */
   create(resourceType: string): ReadGrant;
+  /** May the token update resources of this type (v1 `.write`/`.*`, v2 `.u`)? */
+  update(resourceType: string): ReadGrant;
 }
 
 /** A request to the FHIR API, relative to the FHIR base URL. */
@@ -25,6 +27,8 @@ export interface FhirRequest {
   query: URLSearchParams;
   /** Parsed JSON body, when there is one. */
   body: unknown;
+  /** Request headers the API reads (lower-case names): `if-none-exist`, `if-match`. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface FhirResponse {
@@ -37,4 +41,5 @@ export interface FhirResponse {
 export const fullAccess: FhirAccess = {
   read: () => ({ kind: 'all' }),
   create: () => ({ kind: 'all' }),
+  update: () => ({ kind: 'all' }),
 };

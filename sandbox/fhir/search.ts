@@ -29,7 +29,10 @@ export interface SearchParamDef {
   targets?: readonly string[];
   /** Token params on a bare `code` element: that element's code system. */
   implicitSystem?: string;
-  /** Token params the store keeps an index for (selective ones: codes, not statuses). */
+  /**
+   * Params the store keeps an index for: selective tokens (codes, not statuses) and references
+   * a population query starts from (a practitioner's encounters or patients).
+   */
   indexed?: boolean;
   documentation?: string;
 }
@@ -48,12 +51,14 @@ const ref = (
   id: string,
   paths: string[],
   targets: string[] = [],
+  more: Partial<SearchParamDef> = {},
 ): SearchParamDef => ({
   name,
   kind: 'reference',
   definition: SP + id,
   paths,
   targets,
+  ...more,
 });
 const date = (name: string, id: string, paths: string[]): SearchParamDef => ({
   name,
@@ -99,6 +104,7 @@ const table: Record<string, SearchParamDef[]> = {
       'Patient-general-practitioner',
       ['generalPractitioner'],
       ['Practitioner', 'Organization', 'PractitionerRole'],
+      { indexed: true },
     ),
     ref('organization', 'Patient-organization', ['managingOrganization'], ['Organization']),
   ],
@@ -121,6 +127,18 @@ const table: Record<string, SearchParamDef[]> = {
     str('name', 'Organization-name', ['name', 'alias']),
     tok('type', 'Organization-type', ['type']),
     tok('active', 'Organization-active', ['active']),
+  ],
+  // Community resources (sdoh.md §3: an HSDS service maps to HealthcareService/Organization).
+  // `service-category` and `type` carry SDOHCC domain codes and SDOHCC ServiceRequest codes.
+  HealthcareService: [
+    identifierParam('HealthcareService-identifier'),
+    str('name', 'HealthcareService-name', ['name']),
+    tok('service-category', 'HealthcareService-service-category', ['category']),
+    tok('service-type', 'HealthcareService-service-type', ['type']),
+    tok('specialty', 'HealthcareService-specialty', ['specialty']),
+    tok('active', 'HealthcareService-active', ['active']),
+    ref('organization', 'HealthcareService-organization', ['providedBy'], ['Organization']),
+    ref('location', 'HealthcareService-location', ['location'], ['Location']),
   ],
   Location: [
     identifierParam('Location-identifier'),
@@ -176,7 +194,16 @@ const table: Record<string, SearchParamDef[]> = {
     tok('class', 'Encounter-class', ['class']),
     tok('type', 'clinical-type', ['type']),
     date('date', 'clinical-date', ['period']),
-    ref('participant', 'Encounter-participant', ['participant.individual'], anyRef),
+    // A practitioner's patients seen in a period (panel-loading.md §3): indexed, so the query
+    // starts from that practitioner's encounters instead of scanning every encounter.
+    ref('participant', 'Encounter-participant', ['participant.individual'], anyRef, {
+      indexed: true,
+    }),
+    // R4 Encounter-practitioner: participant.individual.where(resolve() is Practitioner).
+    ref('practitioner', 'Encounter-practitioner', ['participant.individual'], ['Practitioner'], {
+      indexed: true,
+      documentation: 'Encounter.participant.individual that is a Practitioner',
+    }),
     ref('service-provider', 'Encounter-service-provider', ['serviceProvider'], ['Organization']),
   ],
   Procedure: [
@@ -202,6 +229,16 @@ const table: Record<string, SearchParamDef[]> = {
     ref('performer', 'ServiceRequest-performer', ['performer'], anyRef),
     ref('encounter', 'clinical-encounter', ['encounter'], ['Encounter']),
   ],
+  QuestionnaireResponse: [
+    identifierParam('QuestionnaireResponse-identifier'),
+    patientParam(['subject'], 'QuestionnaireResponse-patient'),
+    ref('subject', 'QuestionnaireResponse-subject', ['subject'], anyRef),
+    tok('status', 'QuestionnaireResponse-status', ['status'], {
+      implicitSystem: `${HL7}questionnaire-answers-status`,
+    }),
+    date('authored', 'QuestionnaireResponse-authored', ['authored']),
+    ref('encounter', 'QuestionnaireResponse-encounter', ['encounter'], ['Encounter']),
+  ],
   Task: [
     identifierParam('Task-identifier'),
     patientParam(['for'], 'Task-patient'),
@@ -220,6 +257,7 @@ const table: Record<string, SearchParamDef[]> = {
     tok('business-status', 'Task-business-status', ['businessStatus']),
     date('authored-on', 'Task-authored-on', ['authoredOn']),
     date('modified', 'Task-modified', ['lastModified']),
+    date('modified', 'Task-modified', ['lastModified']),
   ],
   Coverage: [
     identifierParam('Coverage-identifier'),
@@ -229,6 +267,12 @@ const table: Record<string, SearchParamDef[]> = {
     ref('payor', 'Coverage-payor', ['payor'], ['Organization', 'Patient', 'RelatedPerson']),
     tok('status', 'Coverage-status', ['status'], { implicitSystem: `${HL7}fm-status` }),
     tok('type', 'Coverage-type', ['type']),
+  ],
+  Medication: [
+    tok('code', 'Medication-code', ['code'], { indexed: true }),
+    tok('status', 'Medication-status', ['status'], {
+      implicitSystem: `${HL7}CodeSystem/medication-status`,
+    }),
   ],
   MedicationRequest: [
     identifierParam(),
@@ -336,9 +380,41 @@ export function referenceValues(def: SearchParamDef, resource: Json): string[] {
   );
 }
 
-/** Keys of the store's token index for one token value of an indexed parameter. */
+/** Keys of the store's index for one token value of an indexed parameter. */
 export function tokenIndexKeys(param: string, token: Token): string[] {
   return [`${param}\u0000c:${token.code}`, `${param}\u0000s:${token.system ?? ''}|${token.code}`];
+}
+
+const referenceTail = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
+
+/**
+ * Keys of the store's index for one stored reference of an indexed parameter: `Type/id` and the
+ * bare id, from the tail of the reference (an absolute URL to this server ends in `Type/id`). A
+ * superset of what the search may match; the clause's predicate decides.
+ */
+export function referenceIndexKeys(param: string, reference: string): string[] {
+  const match = referenceTail.exec(reference);
+  if (match?.[1] && match[2]) {
+    return [`${param}\u0000r:${match[1]}/${match[2]}`, `${param}\u0000i:${match[2]}`];
+  }
+  return idPattern.test(reference) ? [`${param}\u0000i:${reference}`] : [];
+}
+
+/** Every index key of one resource (tokens and references of the type's indexed params). */
+export function indexKeysOf(type: string, resource: Json): Set<string> {
+  const keys = new Set<string>();
+  for (const def of indexedParams(type)) {
+    if (def.kind === 'token') {
+      for (const token of tokenValues(def, resource)) {
+        for (const key of tokenIndexKeys(def.name, token)) keys.add(key);
+      }
+    } else if (def.kind === 'reference') {
+      for (const reference of referenceValues(def, resource)) {
+        for (const key of referenceIndexKeys(def.name, reference)) keys.add(key);
+      }
+    }
+  }
+  return keys;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -352,8 +428,8 @@ export interface Clause {
   ids?: string[];
   /** Patient ids whose compartment holds every match. */
   patientIds?: string[];
-  /** Token-index keys whose union holds every match. */
-  tokenKeys?: string[];
+  /** Index keys (tokens, references) whose union holds every match. */
+  indexKeys?: string[];
   /** Patients the clause names explicitly (checked against a patient grant). */
   namedPatients: string[];
 }
@@ -410,7 +486,16 @@ export function dateMatches(prefix: DatePrefix, search: Range, target: Range): b
   }
 }
 
-type Compiled = Clause | { error: string };
+type Compiled = Clause | { error: string; code?: 'not-supported' };
+
+/** Server features that change what a query may say (sandbox `features`, see server.ts). */
+export interface CompileOptions {
+  /**
+   * Several comma-separated values on one reference parameter (`patient=a,b`, OR semantics).
+   * Default true; off, such a query is refused as many real EHRs do.
+   */
+  referenceLists?: boolean;
+}
 
 function fail(error: string): { error: string } {
   return { error };
@@ -426,10 +511,17 @@ export function compileClause(
   modifier: string | undefined,
   rawValue: string,
   baseUrl: string,
+  options: CompileOptions = {},
 ): Compiled {
   const label = `${type}?${def.name}${modifier === undefined ? '' : `:${modifier}`}`;
   const rawParts = splitEscaped(rawValue, ',');
   if (rawParts.some((p) => p === '')) return fail(`${label}: empty value in '${rawValue}'`);
+  if (def.kind === 'reference' && rawParts.length > 1 && options.referenceLists === false) {
+    return {
+      error: `${label}: multiple values for a reference parameter are not supported by this server`,
+      code: 'not-supported',
+    };
+  }
   switch (def.kind) {
     case 'token':
       return compileToken(label, def, modifier, rawParts);
@@ -489,7 +581,7 @@ function compileToken(
   }
   const clause: Clause = { param: def.name, matches: any, namedPatients: [] };
   if (def.name === '_id') clause.ids = ids;
-  if (def.indexed && keys.length === rawParts.length) clause.tokenKeys = keys;
+  if (def.indexed && keys.length === rawParts.length) clause.indexKeys = keys;
   return clause;
 }
 
@@ -555,6 +647,11 @@ function compileReference(
   const clause: Clause = { param: def.name, matches, namedPatients };
   if (onCompartment && wanted.every((w) => w.type === 'Patient')) {
     clause.patientIds = wanted.map((w) => w.id);
+  }
+  if (def.indexed) {
+    clause.indexKeys = wanted.map((w) =>
+      w.type === undefined ? `${def.name}\u0000i:${w.id}` : `${def.name}\u0000r:${w.type}/${w.id}`,
+    );
   }
   return clause;
 }

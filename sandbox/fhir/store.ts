@@ -1,7 +1,7 @@
 // An indexed in-memory resource store. Searches start from the smallest index bucket that holds
-// every possible match (an id, a patient's compartment, a code) and filter that small set, so a
-// `patient=…&code=…` search stays fast with millions of resources.
-import { idPattern, indexedParams, tokenIndexKeys, tokenValues } from './search';
+// every possible match (an id, a patient's compartment, a code, a practitioner) and filter that
+// small set, so a `patient=…&code=…` search stays fast with millions of resources.
+import { idPattern, indexKeysOf } from './search';
 import { patientIdsOf, type Json } from './values';
 
 /** A stored resource: it always has an id and meta.versionId/lastUpdated. */
@@ -29,7 +29,8 @@ function addTo<K>(map: Map<K, Set<StoreEntry>>, key: K, entry: StoreEntry): void
 interface TypeTable {
   byId: Map<string, StoreEntry>;
   byPatient: Map<string, Set<StoreEntry>>;
-  byToken: Map<string, Set<StoreEntry>>;
+  /** Token and reference index (search.ts `tokenIndexKeys`, `referenceIndexKeys`). */
+  byKey: Map<string, Set<StoreEntry>>;
   nextId: number;
 }
 
@@ -70,8 +71,23 @@ export class FhirStore {
     const entry: StoreEntry = { resource: stored, seq: previous?.seq ?? this.seq++ };
     table.byId.set(stored.id, entry);
     for (const patientId of patientIdsOf(json)) addTo(table.byPatient, patientId, entry);
-    for (const key of this.tokenKeys(type, json)) addTo(table.byToken, key, entry);
+    for (const key of indexKeysOf(type, json)) addTo(table.byKey, key, entry);
     return stored;
+  }
+
+  /** Removes a resource (a rolled-back transaction's create); false when it was not there. */
+  remove(type: string, id: string): boolean {
+    const table = this.types.get(type);
+    const entry = table?.byId.get(id);
+    if (!table || !entry) return false;
+    this.unindex(table, entry);
+    table.byId.delete(id);
+    return true;
+  }
+
+  /** A server-assigned id not yet used for this type (a transaction's urn:uuid targets). */
+  reserveId(type: string): string {
+    return this.newId(this.table(type));
   }
 
   get(type: string, id: string): StoredResource | undefined {
@@ -92,9 +108,9 @@ export class FhirStore {
     return this.types.get(type)?.byPatient.get(patientId) ?? empty;
   }
 
-  /** Entries under a token-index key (see search.ts `tokenIndexKeys`). */
-  entriesByToken(type: string, key: string): ReadonlySet<StoreEntry> {
-    return this.types.get(type)?.byToken.get(key) ?? empty;
+  /** Entries under an index key (see search.ts `tokenIndexKeys`, `referenceIndexKeys`). */
+  entriesByKey(type: string, key: string): ReadonlySet<StoreEntry> {
+    return this.types.get(type)?.byKey.get(key) ?? empty;
   }
 
   count(type: string): number {
@@ -122,7 +138,7 @@ export class FhirStore {
   private table(type: string): TypeTable {
     let table = this.types.get(type);
     if (!table) {
-      table = { byId: new Map(), byPatient: new Map(), byToken: new Map(), nextId: 1 };
+      table = { byId: new Map(), byPatient: new Map(), byKey: new Map(), nextId: 1 };
       this.types.set(type, table);
     }
     return table;
@@ -134,21 +150,11 @@ export class FhirStore {
     return String(table.nextId++);
   }
 
-  private tokenKeys(type: string, json: Json): Set<string> {
-    const keys = new Set<string>();
-    for (const def of indexedParams(type)) {
-      for (const token of tokenValues(def, json)) {
-        for (const key of tokenIndexKeys(def.name, token)) keys.add(key);
-      }
-    }
-    return keys;
-  }
-
   private unindex(table: TypeTable, entry: StoreEntry): void {
     const json = entry.resource as unknown as Json;
     for (const patientId of patientIdsOf(json)) table.byPatient.get(patientId)?.delete(entry);
-    for (const key of this.tokenKeys(entry.resource.resourceType, json)) {
-      table.byToken.get(key)?.delete(entry);
+    for (const key of indexKeysOf(entry.resource.resourceType, json)) {
+      table.byKey.get(key)?.delete(entry);
     }
   }
 }

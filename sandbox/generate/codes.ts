@@ -27,6 +27,7 @@ export const SYS = {
   snomed: 'http://snomed.info/sct',
   icd10cm: 'http://hl7.org/fhir/sid/icd-10-cm',
   cpt: 'http://www.ama-assn.org/go/cpt',
+  rxnorm: 'http://www.nlm.nih.gov/research/umls/rxnorm',
   ucum: 'http://unitsofmeasure.org',
   cdcRace: 'urn:oid:2.16.840.1.113883.6.238',
   nullFlavor: 'http://terminology.hl7.org/CodeSystem/v3-NullFlavor',
@@ -113,6 +114,11 @@ export const VS = {
     'Follow Up for Adult Depression',
     '2.16.840.1.113883.3.526.3.1568',
     CMS2,
+  ),
+  dementiaMedications: vs(
+    'Dementia Medications',
+    '2.16.840.1.113883.3.464.1003.196.12.1510',
+    CMS130,
   ),
   payerType: vs('Payer Type', '2.16.840.1.114222.4.11.3591', CMS122),
   race: vs('Race', '2.16.840.1.114222.4.11.836', CMS122),
@@ -350,6 +356,45 @@ export const PROCEDURE = {
     '768835002',
     'Depression care management (procedure)',
   ),
+} as const;
+
+// ---------------------------------------------------------------- medications
+// Dementia Medications (2.16.840.1.113883.3.464.1003.196.12.1510, RxNorm), as the eCQM library
+// AdvancedIllnessandFrailty reads it: an active order whose CumulativeMedicationDuration period
+// overlaps the measurement period or the year before counts towards the "advanced illness and
+// frailty" exclusion of CMS122/125/130/165, for patients 66+ who also show frailty.
+export const MEDICATION = {
+  donepezil5: inVs(
+    VS.dementiaMedications,
+    SYS.rxnorm,
+    '997229',
+    'donepezil hydrochloride 5 MG Oral Tablet',
+  ),
+  donepezil10: inVs(
+    VS.dementiaMedications,
+    SYS.rxnorm,
+    '997223',
+    'donepezil hydrochloride 10 MG Oral Tablet',
+  ),
+  memantine5: inVs(
+    VS.dementiaMedications,
+    SYS.rxnorm,
+    '996571',
+    'memantine hydrochloride 5 MG Oral Tablet',
+  ),
+  memantine10: inVs(
+    VS.dementiaMedications,
+    SYS.rxnorm,
+    '996561',
+    'memantine hydrochloride 10 MG Oral Tablet',
+  ),
+  rivastigmine3: inVs(
+    VS.dementiaMedications,
+    SYS.rxnorm,
+    '312835',
+    'rivastigmine 3 MG Oral Capsule',
+  ),
+  galantamine8: inVs(VS.dementiaMedications, SYS.rxnorm, '310437', 'galantamine 8 MG Oral Tablet'),
 } as const;
 
 // ---------------------------------------------------------------- demographics (US Core, equity.md §3)

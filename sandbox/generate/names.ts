@@ -1,6 +1,10 @@
-// Name pools for synthetic people, grouped by the background the generator draws first (so a
-// patient whose preferred language is Vietnamese is likely to have a Vietnamese name). Common
-// names only; any resemblance to a real person is coincidence.
+// Name pools for synthetic people. First (and middle) names come from one race-neutral pool:
+// race and ethnicity say nothing about a person's first name, and a health-equity product must
+// not teach its users otherwise. Only a preferred language other than English selects a pool of
+// first names common among speakers of that language. Family names follow the generator's
+// "background" only where it stands for a language community (Hispanic, Chinese, Vietnamese, …);
+// White, Black, AIAN, NHPI and multiracial people share one general pool. Common names only; any
+// resemblance to a real person is coincidence.
 
 export type Background =
   | 'white'
@@ -18,13 +22,13 @@ export type Background =
   | 'nhpi'
   | 'multiracial';
 
-interface NamePool {
+export interface FirstNamePool {
   readonly female: readonly string[];
   readonly male: readonly string[];
-  readonly family: readonly string[];
 }
 
-const general: NamePool = {
+/** The race-neutral first-name pool: everyone whose preferred language is English, or unknown. */
+export const FIRST_NAMES: FirstNamePool = {
   female: [
     'Mary',
     'Linda',
@@ -38,6 +42,18 @@ const general: NamePool = {
     'Olivia',
     'Megan',
     'Rachel',
+    'Angela',
+    'Michelle',
+    'Denise',
+    'Laura',
+    'Nicole',
+    'Grace',
+    'Maya',
+    'Sophia',
+    'Hannah',
+    'Teresa',
+    'Andrea',
+    'Brenda',
   ],
   male: [
     'James',
@@ -52,110 +68,113 @@ const general: NamePool = {
     'Thomas',
     'Ryan',
     'Kevin',
-  ],
-  family: [
-    'Smith',
-    'Miller',
-    'Wilson',
-    'Anderson',
-    'Taylor',
-    'Moore',
-    'Clark',
-    'Walker',
-    'Young',
-    'Allen',
-    'Wright',
-    'Hill',
-    "O'Brien",
-    'Sullivan',
+    'Anthony',
+    'Christopher',
+    'Brian',
+    'Eric',
+    'Steven',
+    'Marcus',
+    'Adam',
+    'Nathan',
+    'Samuel',
+    'Aaron',
+    'Gabriel',
+    'Isaac',
   ],
 };
 
-export const NAME_POOLS: Readonly<Record<Background, NamePool>> = {
-  white: general,
-  russian: {
-    female: ['Olga', 'Natalia', 'Irina', 'Svetlana', 'Elena'],
-    male: ['Dmitri', 'Sergei', 'Alexei', 'Ivan', 'Mikhail'],
-    family: ['Ivanov', 'Petrov', 'Smirnov', 'Volkov', 'Kuznetsov'],
-  },
-  black: {
-    female: ['Keisha', 'Aaliyah', 'Imani', 'Jasmine', 'Tanya', 'Denise', 'Brenda', 'Amara'],
-    male: ['Darnell', 'Malik', 'Andre', 'Terrence', 'Marcus', 'Jerome', 'Kwame', 'Tyrone'],
-    family: [
-      'Washington',
-      'Jackson',
-      'Johnson',
-      'Williams',
-      'Brown',
-      'Jones',
-      'Davis',
-      'Robinson',
-      'Harris',
-      'Okafor',
-    ],
-  },
-  hispanic: {
+/**
+ * First names tied to a preferred language (the primary subtag of its BCP-47 code). A language
+ * without an entry uses FIRST_NAMES.
+ */
+export const FIRST_NAMES_BY_LANGUAGE: Readonly<Record<string, FirstNamePool>> = {
+  es: {
     female: ['María', 'Guadalupe', 'Rosa', 'Ana', 'Carmen', 'Sofía', 'Lucía', 'Yesenia'],
     male: ['José', 'Juan', 'Luis', 'Carlos', 'Jorge', 'Miguel', 'Alejandro', 'Rafael'],
-    family: [
-      'García',
-      'Rodríguez',
-      'Martínez',
-      'Hernández',
-      'López',
-      'González',
-      'Pérez',
-      'Sánchez',
-      'Ramírez',
-      'Flores',
-    ],
   },
-  chinese: {
-    female: ['Mei', 'Xiu', 'Ling', 'Hui', 'Yan'],
-    male: ['Wei', 'Jun', 'Hao', 'Ming', 'Lei'],
-    family: ['Wang', 'Li', 'Zhang', 'Chen', 'Liu', 'Huang'],
-  },
-  vietnamese: {
+  zh: { female: ['Mei', 'Xiu', 'Ling', 'Hui', 'Yan'], male: ['Wei', 'Jun', 'Hao', 'Ming', 'Lei'] },
+  vi: {
     female: ['Anh', 'Linh', 'Thao', 'Hoa', 'Mai'],
     male: ['Minh', 'Duc', 'Huy', 'Tuan', 'Long'],
-    family: ['Nguyen', 'Tran', 'Le', 'Pham', 'Hoang'],
   },
-  korean: {
+  ko: {
     female: ['Seo-yeon', 'Ji-woo', 'Min-ji', 'Hye-jin'],
     male: ['Min-jun', 'Ji-ho', 'Seung-hoon', 'Dong-hyun'],
-    family: ['Kim', 'Lee', 'Park', 'Choi', 'Jung'],
   },
-  filipino: {
+  ru: {
+    female: ['Olga', 'Natalia', 'Irina', 'Svetlana', 'Elena'],
+    male: ['Dmitri', 'Sergei', 'Alexei', 'Ivan', 'Mikhail'],
+  },
+  fa: { female: ['Maryam', 'Leila', 'Shirin', 'Parisa'], male: ['Reza', 'Ali', 'Dariush', 'Kian'] },
+  ar: { female: ['Nadia', 'Rania', 'Layla', 'Huda'], male: ['Omar', 'Karim', 'Youssef', 'Samir'] },
+  tl: {
     female: ['Maria', 'Angelica', 'Kristine', 'Rowena'],
     male: ['Jose', 'Mark', 'Rodel', 'Jerome'],
-    family: ['Santos', 'Reyes', 'Cruz', 'Bautista', 'Garcia'],
   },
-  indian: {
+  hi: {
     female: ['Priya', 'Ananya', 'Deepa', 'Kavya'],
     male: ['Arjun', 'Rahul', 'Vikram', 'Sanjay'],
-    family: ['Patel', 'Shah', 'Singh', 'Reddy', 'Iyer'],
   },
-  iranian: {
-    female: ['Maryam', 'Leila', 'Shirin', 'Parisa'],
-    male: ['Reza', 'Ali', 'Dariush', 'Kian'],
-    family: ['Hosseini', 'Rahimi', 'Karimi', 'Tehrani'],
-  },
-  arab: {
-    female: ['Nadia', 'Rania', 'Layla', 'Huda'],
-    male: ['Omar', 'Karim', 'Youssef', 'Samir'],
-    family: ['Haddad', 'Khoury', 'Mansour', 'Hassan', 'Saleh'],
-  },
-  aian: {
-    female: ['Winona', 'Dena', 'Shawna'],
-    male: ['Dakota', 'Wyatt', 'Cody'],
-    family: ['Begay', 'Yazzie', 'Tsosie', 'Locklear'],
-  },
-  nhpi: {
-    female: ['Leilani', 'Malia', 'Noelani'],
-    male: ['Keoni', 'Kai', 'Sione'],
-    family: ['Kahale', 'Fonoti', 'Tuiasosopo', 'Kealoha'],
-  },
-  multiracial: general,
+};
+
+/** The first-name pool for a preferred language (BCP-47, e.g. `es-MX`), or null for none recorded. */
+export function firstNamePool(language: string | null): FirstNamePool {
+  const primary = language?.split('-')[0]?.toLowerCase();
+  return (primary === undefined ? undefined : FIRST_NAMES_BY_LANGUAGE[primary]) ?? FIRST_NAMES;
+}
+
+const GENERAL_FAMILY: readonly string[] = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Miller',
+  'Davis',
+  'Wilson',
+  'Anderson',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Harris',
+  'Clark',
+  'Walker',
+  'Young',
+  'Allen',
+  'Wright',
+  'Hill',
+  'Robinson',
+  "O'Brien",
+  'Sullivan',
+];
+
+/** Family names by background; backgrounds that are not a language community share one pool. */
+export const FAMILY_NAMES: Readonly<Record<Background, readonly string[]>> = {
+  white: GENERAL_FAMILY,
+  black: GENERAL_FAMILY,
+  aian: GENERAL_FAMILY,
+  nhpi: GENERAL_FAMILY,
+  multiracial: GENERAL_FAMILY,
+  russian: ['Ivanov', 'Petrov', 'Smirnov', 'Volkov', 'Kuznetsov'],
+  hispanic: [
+    'García',
+    'Rodríguez',
+    'Martínez',
+    'Hernández',
+    'López',
+    'González',
+    'Pérez',
+    'Sánchez',
+    'Ramírez',
+    'Flores',
+  ],
+  chinese: ['Wang', 'Li', 'Zhang', 'Chen', 'Liu', 'Huang'],
+  vietnamese: ['Nguyen', 'Tran', 'Le', 'Pham', 'Hoang'],
+  korean: ['Kim', 'Lee', 'Park', 'Choi', 'Jung'],
+  filipino: ['Santos', 'Reyes', 'Cruz', 'Bautista', 'Garcia'],
+  indian: ['Patel', 'Shah', 'Singh', 'Reddy', 'Iyer'],
+  iranian: ['Hosseini', 'Rahimi', 'Karimi', 'Tehrani'],
+  arab: ['Haddad', 'Khoury', 'Mansour', 'Hassan', 'Saleh'],
 };
 
 export const STREETS: readonly string[] = [

@@ -14,6 +14,7 @@ import {
   FIT_NEGATIVE,
   GENDER_IDENTITY,
   INTERPRETER,
+  MEDICATION,
   OBS,
   PAYER_SOPT,
   PROCEDURE,
@@ -26,9 +27,16 @@ import {
 } from './codes';
 import { ageOn, formatDateTime, formatDay, parseDay, yearStart } from './dates';
 import type { PatientProfile } from './profile';
-import { STREAM_RENDER, drawProfile, patientKey } from './profile';
+import {
+  STREAM_MEDICATION,
+  STREAM_RENDER,
+  STREAM_SDOH_STATES,
+  drawProfile,
+  patientKey,
+} from './profile';
+import { renderSdohStates } from './sdoh-states';
 import { PatientContext, coding, concept, obsCategory, ref, sdohCategory, ucum } from './fhir';
-import { CITY, NAME_POOLS, STREETS } from './names';
+import { CITY, FAMILY_NAMES, FIRST_NAMES, STREETS, firstNamePool } from './names';
 import type { Background } from './names';
 import { Rng, deriveSeed } from './random';
 import type { ScreeningPlan, SdohDomain } from './sdoh';
@@ -178,7 +186,38 @@ export function generateDirectory(options: GenerateOptions): fhir4.Resource[] {
   for (let n = 0; n < r.practitioners; n++) {
     out.push(practitioner(r.seed, n));
   }
+  // Last, so everything above keeps its place: the formulary Medications (`med-rxnorm-<code>`)
+  // that orders may reference.
+  for (const regimen of REGIMENS) out.push(medicationResource(regimen));
+  // Then the community services each organization offers (HealthcareService, sdoh.md §3).
+  for (const domain of Object.keys(CBO) as SdohDomain[]) out.push(communityService(domain));
   return out;
+}
+
+/**
+ * A community organization's service, as an HSDS service maps to FHIR (sdoh.md §3): categorised
+ * by its SDOHCC domain (`service-category`) and typed by the SDOHCC ServiceRequest codes it
+ * fulfils (`service-type`), provided by the organization a referral's Task is owned by.
+ */
+function communityService(domain: SdohDomain): fhir4.HealthcareService {
+  const cbo = CBO[domain];
+  const category = SDOHCC_CATEGORY[domain];
+  return {
+    resourceType: 'HealthcareService',
+    id: `hs-${cbo.id.replace(/^org-/, '')}`,
+    active: true,
+    providedBy: ref(`Organization/${cbo.id}`, cbo.name),
+    category: [
+      {
+        coding: [{ system: SYS.sdohcc, code: category.code, display: category.display }],
+        ...(domain === 'safety' ? { text: 'Interpersonal safety' } : {}),
+      },
+    ],
+    type: REFERRAL_CODES[domain].map((code) => concept([code])),
+    name: `${cbo.name}: ${category.display.toLowerCase()} services`,
+    telecom: [{ system: 'phone', value: '(401) 555-0199', use: 'work' }],
+    coverageArea: [{ display: `${CITY.city}, ${CITY.state}` }],
+  };
 }
 
 function practitioner(seed: number, n: number): fhir4.Practitioner {
@@ -193,9 +232,10 @@ function practitioner(seed: number, n: number): fhir4.Practitioner {
     ['korean', 3],
   ]);
   const female = rng.chance(0.55);
-  const pool = NAME_POOLS[background];
-  const given = rng.pick(female ? pool.female : pool.male);
-  const family = rng.pick(pool.family);
+  // The background still picks a family name (and keeps the stream's draws where they were); the
+  // first name comes from the race-neutral pool (names.ts).
+  const given = rng.pick(female ? FIRST_NAMES.female : FIRST_NAMES.male);
+  const family = rng.pick(FAMILY_NAMES[background]);
   const degree = rng.weighted<readonly [string, string]>([
     [['MD', 'Doctor of Medicine'], 70],
     [['DO', 'Doctor of Osteopathy'], 10],
@@ -307,6 +347,8 @@ function renderPatient(r: Resolved, index: number): fhir4.Resource[] {
   renderSogi(ctx, p, visits);
   renderCancerScreening(ctx, p);
   renderSdoh(ctx, p, visits);
+  renderMedications(ctx, p, new Rng(deriveSeed(r.seed, index, STREAM_MEDICATION)));
+  renderSdohStates(ctx, p, new Rng(deriveSeed(r.seed, index, STREAM_SDOH_STATES)));
   return ctx.resources;
 }
 
@@ -358,7 +400,8 @@ function patientResource(
     extension.push({ url: EXT.interpreterRequired, valueBoolean: p.interpreter === 'needed-core' });
   }
 
-  const pool = NAME_POOLS[p.background];
+  // First names depend on the preferred language only, never on race (names.ts).
+  const pool = firstNamePool(p.language);
   const femaleName =
     p.administrativeGender === 'female' ||
     (p.administrativeGender !== 'male' && p.sexAtBirth === 'F');
@@ -373,7 +416,7 @@ function patientResource(
       middle === first ? (names[(names.indexOf(middle) + 1) % names.length] ?? middle) : middle,
     );
   }
-  const family = rng.pick(pool.family);
+  const family = rng.pick(FAMILY_NAMES[p.background]);
   const telecom: fhir4.ContactPoint[] = [
     { system: 'phone', value: phone(rng), use: rng.chance(0.7) ? 'mobile' : 'home' },
   ];
@@ -1317,6 +1360,187 @@ function renderSdoh(ctx: PatientContext, p: PatientProfile, visits: readonly Vis
 }
 
 // ---------------------------------------------------------------- panels and the whole population
+
+// ---------------------------------------------------------------- medication orders
+
+interface Regimen {
+  readonly code: Code;
+  readonly form: { readonly code: 'TAB' | 'CAP'; readonly display: string; readonly unit: string };
+  readonly perDay: number;
+  readonly text: string;
+  /** Relative frequency among patients on a dementia medication. */
+  readonly weight: number;
+}
+
+const TABLET = { code: 'TAB', display: 'Tablet', unit: 'tablet' } as const;
+const CAPSULE = { code: 'CAP', display: 'Capsule', unit: 'capsule' } as const;
+
+/** Common dementia regimens (doses per day as in the drugs' US labels). */
+const REGIMENS: readonly Regimen[] = [
+  {
+    code: MEDICATION.donepezil5,
+    form: TABLET,
+    perDay: 1,
+    text: 'Take 1 tablet by mouth at bedtime',
+    weight: 25,
+  },
+  {
+    code: MEDICATION.donepezil10,
+    form: TABLET,
+    perDay: 1,
+    text: 'Take 1 tablet by mouth at bedtime',
+    weight: 30,
+  },
+  {
+    code: MEDICATION.memantine10,
+    form: TABLET,
+    perDay: 2,
+    text: 'Take 1 tablet by mouth twice daily',
+    weight: 20,
+  },
+  {
+    code: MEDICATION.memantine5,
+    form: TABLET,
+    perDay: 1,
+    text: 'Take 1 tablet by mouth once daily',
+    weight: 5,
+  },
+  {
+    code: MEDICATION.rivastigmine3,
+    form: CAPSULE,
+    perDay: 2,
+    text: 'Take 1 capsule by mouth twice daily with meals',
+    weight: 10,
+  },
+  {
+    code: MEDICATION.galantamine8,
+    form: TABLET,
+    perDay: 2,
+    text: 'Take 1 tablet by mouth twice daily with meals',
+    weight: 10,
+  },
+];
+
+const medicationId = (code: Code): string => `med-rxnorm-${code.code}`;
+
+function medicationResource(regimen: Regimen, id = medicationId(regimen.code)): fhir4.Medication {
+  return {
+    resourceType: 'Medication',
+    id,
+    code: concept([regimen.code], regimen.code.display),
+    form: {
+      coding: [
+        {
+          system: 'http://terminology.hl7.org/CodeSystem/v3-orderableDrugForm',
+          code: regimen.form.code,
+          display: regimen.form.display,
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * Dementia medication orders for about 12% of living patients 66+, from the patient's own
+ * medication stream. The order names its drug by `medicationReference` in one of the three shapes
+ * Epic and Oracle Health send, about a third each: a contained Medication (`#med1`); a Medication
+ * of its own written beside it (`Medication/med-…`, in the same Bundle, export or
+ * `_include=MedicationRequest:medication` search); or the shared formulary Medication
+ * (`Medication/med-rxnorm-<code>`), which a client fetches once per distinct reference.
+ */
+function renderMedications(ctx: PatientContext, p: PatientProfile, rng: Rng): void {
+  const onMedication = rng.chance(0.12);
+  if (p.death !== null || p.age < 66 || !onMedication) return;
+  const regimen = rng.weighted(REGIMENS.map((g) => [g, g.weight] as const));
+  const shape = rng.weighted<'contained' | 'bundled' | 'formulary'>([
+    ['contained', 1],
+    ['bundled', 1],
+    ['formulary', 1],
+  ]);
+  const day = p.asOf - rng.int(5, 330);
+  const minute = rng.int(8 * 60, 17 * 60);
+  const supplyDays = rng.chance(0.5) ? 30 : 90;
+  const refills = supplyDays === 30 ? 5 : 3;
+  const request: fhir4.MedicationRequest = {
+    resourceType: 'MedicationRequest',
+    id: ctx.id('medrx'),
+    meta: {
+      profile: ['http://hl7.org/fhir/us/core/StructureDefinition/us-core-medicationrequest'],
+    },
+    status: 'active',
+    intent: 'order',
+    category: [
+      {
+        coding: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-category',
+            code: 'community',
+            display: 'Community',
+          },
+        ],
+      },
+    ],
+    subject: ctx.subject(),
+    authoredOn: formatDateTime(day, minute),
+    requester: ref(ctx.practitionerRef),
+    // What CumulativeMedicationDuration reads: one dosage with its timing and dose, the supply
+    // and refills (README "Medication orders").
+    dosageInstruction: [
+      {
+        sequence: 1,
+        text: regimen.text,
+        timing: {
+          repeat: {
+            boundsPeriod: { start: formatDay(day) },
+            frequency: regimen.perDay,
+            period: 1,
+            periodUnit: 'd',
+          },
+        },
+        route: { coding: [{ system: SYS.snomed, code: '26643006', display: 'Oral route' }] },
+        doseAndRate: [
+          {
+            doseQuantity: {
+              value: 1,
+              unit: regimen.form.unit,
+              system: 'http://terminology.hl7.org/CodeSystem/v3-orderableDrugForm',
+              code: regimen.form.code,
+            },
+          },
+        ],
+      },
+    ],
+    dispenseRequest: {
+      numberOfRepeatsAllowed: refills,
+      quantity: { value: supplyDays * regimen.perDay, unit: regimen.form.unit },
+      expectedSupplyDuration: ucum(supplyDays, 'days', 'd'),
+    },
+  };
+  let bundled: fhir4.Medication | undefined;
+  switch (shape) {
+    case 'contained':
+      request.contained = [medicationResource(regimen, 'med1')];
+      request.medicationReference = { reference: '#med1', display: regimen.code.display };
+      break;
+    case 'bundled':
+      bundled = medicationResource(regimen, ctx.id('med'));
+      request.medicationReference = {
+        reference: `Medication/${bundled.id ?? ''}`,
+        display: regimen.code.display,
+      };
+      break;
+    case 'formulary':
+      request.medicationReference = {
+        reference: `Medication/${medicationId(regimen.code)}`,
+        display: regimen.code.display,
+      };
+      break;
+  }
+  ctx.add(request);
+  if (bundled) ctx.add(bundled);
+}
+
+// ---------------------------------------------------------------- panels
 
 /**
  * One Group per practitioner panel (type person, actual) and one List of the first practitioner's

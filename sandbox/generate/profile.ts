@@ -15,9 +15,15 @@ import type { HousingAnswer, ScreeningPlan } from './sdoh';
 import { planPositiveDomains } from './sdoh';
 import { Rng, deriveSeed } from './random';
 
-/** Stream ids mixed into the seed: one for the profile, one for rendering. */
+/**
+ * Stream ids mixed into the seed: one for the profile, one for rendering, and one for medication
+ * orders (added later: its own stream, so no draw of the other two moved).
+ */
 export const STREAM_PROFILE = 1;
 export const STREAM_RENDER = 2;
+export const STREAM_MEDICATION = 3;
+/** Social-needs records added after the first generator (sdoh-states.ts), from their own stream. */
+export const STREAM_SDOH_STATES = 4;
 
 export interface RaceRecord {
   /** 'none' = no us-core-race extension at all (never asked / not recorded). */

@@ -2,6 +2,8 @@
 // open an app), the standalone sign-in / patient picker, and an error page. Plain HTML with a
 // little inline script: the EHR side needs no build step.
 import type { PendingAuthorization } from '../auth/authorization-server';
+import type { OwnedTask } from './community';
+import type { ShowcasePatient } from './showcase';
 
 export function escapeHtml(text: string): string {
   return text
@@ -114,11 +116,19 @@ export interface LauncherPageOptions {
   appLaunchUrl: string;
   practitioners: { id: string; name: string }[];
   patientCount: number;
+  /** Patients in each social-needs state, shown so testers can open one directly. */
+  showcase?: readonly ShowcasePatient[];
 }
 
 export function launcherPage(options: LauncherPageOptions): string {
   const practitionerOptions = options.practitioners
     .map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(p.name)}</option>`)
+    .join('');
+  const showcase = (options.showcase ?? [])
+    .map(
+      (p) =>
+        `<li><button type="button" class="secondary showcase" data-patient="${escapeHtml(p.patientId)}">Open</button> <span><strong>${escapeHtml(p.label)}</strong>: ${escapeHtml(p.name)} <span class="muted">(${escapeHtml(p.patientId)})</span></span></li>`,
+    )
     .join('');
   const body = `
 <section>
@@ -136,6 +146,13 @@ export function launcherPage(options: LauncherPageOptions): string {
   </div>
   <p id="patient-status" class="muted" role="status"></p>
   <ul id="patients" class="patients" aria-label="Patients"></ul>
+  ${
+    showcase
+      ? `<h3 style="font-size:15px;margin:16px 0 4px">Patients with social needs to try</h3>
+  <p class="muted">One patient in each state of the social-needs table. "Open" launches the app on that patient with the options below.</p>
+  <ul id="showcase" class="patients" aria-label="Patients with social needs to try">${showcase}</ul>`
+      : ''
+  }
 </section>
 <section>
   <h2>3. Launch the app</h2>
@@ -143,11 +160,16 @@ export function launcherPage(options: LauncherPageOptions): string {
   <input id="app-url" type="url" value="${escapeHtml(options.appLaunchUrl)}">
   <label><input id="ehr-banner" type="checkbox"> The EHR shows its own patient banner (sends <code>need_patient_banner: false</code>)</label>
   <label><input id="with-encounter" type="checkbox"> Launch from the patient's most recent encounter (sends <code>encounter</code>)</label>
+  <label><input id="read-only" type="checkbox"> Read-only launch: the user may not write (the EHR grants no write scopes)</label>
   <div class="row" style="margin-top:12px">
     <button id="launch-patient" type="button">Launch with patient</button>
     <button id="launch-no-patient" type="button" class="secondary">Launch without a patient (panel)</button>
-    <button id="launch-standalone" type="button" class="secondary">Standalone launch</button>
   </div>
+  <div class="row" style="margin-top:12px">
+    <button id="launch-standalone-patient" type="button" class="secondary">Standalone launch: patient chart</button>
+    <button id="launch-standalone-panel" type="button" class="secondary">Standalone launch: panel dashboard</button>
+  </div>
+  <p class="muted">A standalone launch opens the app with only <code>iss</code> (and <code>kind</code>), as a user would from a bookmark: the app asks for <code>launch/patient</code> for a chart, so you sign in here and pick a patient; for the panel it asks for no patient context, so you only sign in.</p>
   <p id="launch-error" class="error" role="alert"></p>
   <div id="launch-result" hidden>
     <label for="launch-url">Launch URL (reusable for 24 hours)</label>
@@ -161,6 +183,7 @@ export function launcherPage(options: LauncherPageOptions): string {
   <p>FHIR base URL (<code>iss</code>): <span class="url">${escapeHtml(options.fhirBaseUrl)}</span></p>
   <p class="muted">SMART configuration: <a href="${escapeHtml(options.fhirBaseUrl)}/.well-known/smart-configuration">.well-known/smart-configuration</a> ·
   CapabilityStatement: <a href="${escapeHtml(options.fhirBaseUrl)}/metadata">metadata</a> · ${options.patientCount} patients loaded.</p>
+  <p><a href="/community">Community organization page</a>: accept, reject or complete the referrals (Tasks) a community organization owns.</p>
   <button id="expire" type="button" class="secondary">Expire all access tokens now</button>
   <span id="expire-status" class="muted" role="status"></span>
 </section>`;
@@ -172,14 +195,15 @@ const picker = setupPatientPicker({ searchId: 'patient-search', listId: 'patient
 panelOnly.addEventListener('change', picker.reload);
 practitioner.addEventListener('change', () => { if (panelOnly.checked) picker.reload(); });
 const errorBox = document.getElementById('launch-error');
-async function launch(withPatient) {
+async function launch(withPatient, chosen) {
   errorBox.textContent = '';
-  const patientId = withPatient ? picker.selected() : '';
+  const patientId = withPatient ? (chosen || picker.selected()) : '';
   if (withPatient && !patientId) { errorBox.textContent = 'Choose a patient first.'; return; }
   const res = await fetch('/launcher/api/launch', { method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ practitionerId: practitioner.value, patientId, appLaunchUrl: document.getElementById('app-url').value,
       needPatientBanner: !document.getElementById('ehr-banner').checked,
-      encounter: document.getElementById('with-encounter').checked ? 'latest' : 'none' }) });
+      encounter: document.getElementById('with-encounter').checked ? 'latest' : 'none',
+      readOnly: document.getElementById('read-only').checked }) });
   const data = await res.json();
   if (!res.ok) { errorBox.textContent = data.error || ('Launch failed: HTTP ' + res.status); return; }
   document.getElementById('launch-url').textContent = data.launchUrl;
@@ -189,11 +213,17 @@ async function launch(withPatient) {
 }
 document.getElementById('launch-patient').addEventListener('click', () => launch(true));
 document.getElementById('launch-no-patient').addEventListener('click', () => launch(false));
-document.getElementById('launch-standalone').addEventListener('click', () => {
+for (const button of document.querySelectorAll('button.showcase')) {
+  button.addEventListener('click', () => launch(true, button.dataset.patient));
+}
+function launchStandalone(kind) {
   const url = new URL(document.getElementById('app-url').value);
   url.searchParams.set('iss', ${JSON.stringify(options.fhirBaseUrl)});
+  url.searchParams.set('kind', kind);
   location.href = url.toString();
-});
+}
+document.getElementById('launch-standalone-patient').addEventListener('click', () => launchStandalone('patient'));
+document.getElementById('launch-standalone-panel').addEventListener('click', () => launchStandalone('panel'));
 document.getElementById('expire').addEventListener('click', async () => {
   const res = await fetch('/launcher/api/expire-tokens', { method: 'POST' });
   document.getElementById('expire-status').textContent = res.ok ? 'All access tokens have expired.' : 'Failed: HTTP ' + res.status;
@@ -267,4 +297,90 @@ export function errorPage(message: string): string {
     `<section><h2>The app could not be authorized</h2><p class="error" role="alert">${escapeHtml(message)}</p>
 <p class="muted">The request did not come from a registered app address, so the EHR will not send you back to it. Check the app's client id and redirect URL.</p></section>`,
   );
+}
+
+export interface CommunityPageOptions {
+  organizations: { id: string; name: string }[];
+  /** The organization shown, and its Tasks. */
+  selected: string | undefined;
+  tasks: readonly OwnedTask[];
+  /** A message after an action (success or error). */
+  message?: { text: string; error: boolean };
+}
+
+/**
+ * The community organization page: the Tasks an organization owns, with Accept, Reject (with a
+ * reason) and Complete (with an outcome). Plain forms posting back to /community, so it works
+ * without script and is easy to drive from browser tests.
+ */
+export function communityPage(options: CommunityPageOptions): string {
+  const organizationOptions = options.organizations
+    .map(
+      (o) =>
+        `<option value="${escapeHtml(o.id)}"${o.id === options.selected ? ' selected' : ''}>${escapeHtml(o.name)}</option>`,
+    )
+    .join('');
+  const org = escapeHtml(options.selected ?? '');
+  const rows = options.tasks
+    .map((t) => {
+      const id = escapeHtml(t.id);
+      const form = (action: string, extra: string, label: string): string =>
+        `<form method="post" action="/community" class="row">
+          <input type="hidden" name="organization" value="${org}">
+          <input type="hidden" name="task" value="${id}">
+          <input type="hidden" name="action" value="${action}">${extra}
+          <button type="submit" class="secondary" aria-label="${escapeHtml(`${label} Task ${t.id}`)}">${label}</button>
+        </form>`;
+      const actions = [
+        t.actions.includes('accept') ? form('accept', '', 'Accept') : '',
+        t.actions.includes('reject')
+          ? form(
+              'reject',
+              `<input type="text" name="reason" required placeholder="Reason" aria-label="Reason for rejecting Task ${id}">`,
+              'Reject',
+            )
+          : '',
+        t.actions.includes('complete')
+          ? form(
+              'complete',
+              `<input type="text" name="outcome" required placeholder="Outcome" aria-label="Outcome of Task ${id}">`,
+              'Complete',
+            )
+          : '',
+      ].join('');
+      return `<tr data-task="${id}">
+        <td>${escapeHtml(t.patientName)}<div class="muted">${escapeHtml(t.patient)}</div></td>
+        <td>${escapeHtml(t.service)}</td>
+        <td><strong class="status">${escapeHtml(t.status)}</strong>${t.statusReason ? `<div class="muted">${escapeHtml(t.statusReason)}</div>` : ''}${t.outcome ? `<div class="muted">Outcome: ${escapeHtml(t.outcome)}</div>` : ''}</td>
+        <td>${escapeHtml((t.authoredOn ?? '').slice(0, 10))}<div class="muted">updated ${escapeHtml((t.lastModified ?? '').slice(0, 10))}</div></td>
+        <td>${actions || '<span class="muted">closed</span>'}</td>
+      </tr>`;
+    })
+    .join('');
+  const message = options.message
+    ? `<p class="${options.message.error ? 'error' : 'muted'}" role="${options.message.error ? 'alert' : 'status'}">${escapeHtml(options.message.text)}</p>`
+    : '';
+  const body = `
+<section>
+  <h2>Community organization</h2>
+  <form method="get" action="/community" class="row">
+    <div><label for="organization">Organization</label>
+    <select id="organization" name="organization">${organizationOptions}</select></div>
+    <div><button type="submit">Show referrals</button></div>
+  </form>
+  <p class="muted"><a href="/">Back to the launcher</a></p>
+</section>
+<section>
+  <h2>Referrals (Tasks) owned by this organization</h2>
+  ${message}
+  ${
+    options.tasks.length === 0
+      ? '<p class="muted">No Tasks are owned by this organization.</p>'
+      : `<table style="width:100%;border-collapse:collapse;font-size:14px">
+    <thead><tr><th scope="col" style="text-align:left">Patient</th><th scope="col" style="text-align:left">Service</th><th scope="col" style="text-align:left">Status</th><th scope="col" style="text-align:left">Sent</th><th scope="col" style="text-align:left">Act</th></tr></thead>
+    <tbody>${rows}</tbody>
+  </table>`
+  }
+</section>`;
+  return page('Sandbox EHR', 'Community organization: referrals', body);
 }

@@ -3,8 +3,8 @@
 // (src/worker/panel-session-protocol.ts) and the page renders them as they are. The pure code
 // that fills them lives beside this file (src/analysis); the worker only relays.
 
-import type { Estimate, Interval } from '../equity/interval';
-import type { TestResult } from '../equity/proportion-statistics';
+import type { Estimate, Interval, RatioEstimate } from '../equity/interval';
+import type { HomogeneityTest, TestResult } from '../equity/proportion-statistics';
 import type { Rate } from '../equity/stratum-rates';
 import type { SuppressionReason, Published } from '../equity/suppression';
 
@@ -158,9 +158,12 @@ export interface StratumRow extends StratumLabel {
   /** Adverse rate minus the reference's (Newcombe hybrid score CI). */
   rateDifference:
     Estimate | { kind: 'not-applicable' } | { kind: 'suppressed'; reason: SuppressionReason };
-  /** Adverse rate ratio (Katz log; Koopman score when a cell is 0). */
+  /**
+   * Adverse rate ratio (Katz log; Koopman score when a cell is 0). `unbounded-above`: the
+   * reference has no adverse outcome, so only the lower limit is finite ("at least …×").
+   */
   rateRatio:
-    Estimate | { kind: 'not-applicable' } | { kind: 'suppressed'; reason: SuppressionReason };
+    RatioEstimate | { kind: 'not-applicable' } | { kind: 'suppressed'; reason: SuppressionReason };
   test: TestResult | { kind: 'not-applicable' } | { kind: 'suppressed'; reason: SuppressionReason };
 }
 
@@ -198,7 +201,8 @@ export interface RankedGap extends StratumLabel {
   referenceAdverseRate: number;
   /** Adverse-rate difference with its Newcombe CI (percentage points = value × 100). */
   rateDifference: { value: number; ci: Interval };
-  rateRatio: Estimate;
+  /** Katz log; Koopman score when a count is 0 (`unbounded-above` when the reference's is). */
+  rateRatio: RatioEstimate;
   pValue: number;
   /** Benjamini–Hochberg adjusted p-value over every comparison on the page. */
   qValue: number;
@@ -269,8 +273,9 @@ export interface MeasureDetail {
   eventRows: EventRateRow[];
   continuousRows: ContinuousRow[];
   indices: IndexView[];
+  /** Pearson χ² test that every group has one common rate (Agresti §3.2). */
   homogeneity:
-    | TestResult
+    | HomogeneityTest
     | { kind: 'not-estimable'; reason: string }
     | { kind: 'suppressed'; reason: SuppressionReason };
   heatMap: HeatMapView | undefined;

@@ -4,8 +4,8 @@
 import type { ReportPeriod } from '../measures/measure-report';
 import type { ClinicalMeasureId } from '../measures/measure-result';
 import { isClinicalMeasureId } from '../worker/protocol';
-import { DEMOGRAPHIC_STRATIFIER_IDS, isDemographicStratifierId } from './demographic-strata';
-import type { DemographicStratifierId } from './demographic-strata';
+import { DEMOGRAPHIC_STRATIFIER_IDS, isDemographicStratifierId } from '../analysis/demographic-strata';
+import type { DemographicStratifierId } from '../analysis/demographic-strata';
 
 export type ReportKind = 'individual' | 'summary';
 export type StratifierId = 'gender' | 'age' | DemographicStratifierId;
@@ -83,9 +83,9 @@ Evaluates clinical quality measures over a folder of FHIR R4 data and writes Mea
   --no-suppression     summary: write raw counts, small cells included (internal QA only;
                        not for publication or sharing)
   --out <file>         write there instead of standard output
-  --valuesets <path>   the official value-set expansions: a valuesets.json file, or a folder
-                       searched recursively for them (default: ../shared/data/ecqm-2026 next
-                       to the project)
+  --valuesets <path>   official value-set expansions instead of the compiled ones shipped with
+                       the app (src/measures/value-set-expansions, from the 2026 eCQM package):
+                       a valuesets.json file, or a folder searched recursively for them
   --help               show this text
 
 Progress, skipped input (file and line), a summary of what was read and the peak memory go to

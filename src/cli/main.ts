@@ -6,7 +6,6 @@
 
 import { createWriteStream, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import {
@@ -20,11 +19,11 @@ import {
   type StratificationFacts,
   type SummaryTally,
 } from '../measures/measure-report';
-import { clinicalEngineFor } from '../worker/clinical-engine';
+import { clinicalEngineFor, shippedClinicalEngine } from '../worker/clinical-engine';
 import type { EngineMeasure, MeasureEngine } from '../worker/measure-engine';
-import { stratificationFactsOfRecord } from '../worker/measure-engine';
+import { stratificationFactsOfRecord } from '../analysis/panel-strata';
 import { USAGE, parseArgs, type EvaluateOptions } from './args';
-import { DemographicStrata, isDemographicStratifierId } from './demographic-strata';
+import { DemographicStrata, isDemographicStratifierId } from '../analysis/demographic-strata';
 import { addMember, suppressSummaryReport, type SummaryMembers } from './suppress-summary';
 import { emptyReadStats, listInputFiles, readResources, type ReadStats } from './read-input';
 
@@ -41,11 +40,6 @@ export interface CliSettings {
 
 const PROGRESS_EVERY = 10_000;
 
-/** The official eCQM package beside the project (../shared/data/ecqm-2026, see its README). */
-const DEFAULT_VALUE_SETS = fileURLToPath(
-  new URL('../../../shared/data/ecqm-2026', import.meta.url),
-);
-
 function valueSetFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path)
@@ -57,8 +51,18 @@ function valueSetFiles(path: string): string[] {
     });
 }
 
-/** The engine over the value sets at `path`, or a message saying why there is none. */
-function loadEngine(path: string): MeasureEngine | string {
+/**
+ * The engine over the official value sets at `path` (--valuesets), else over the compiled ones
+ * shipped with the app (src/measures/compiled-value-sets.ts); or a message saying why there is none.
+ */
+async function loadEngine(path: string | undefined): Promise<MeasureEngine | string> {
+  if (path === undefined) {
+    try {
+      return await shippedClinicalEngine();
+    } catch (error) {
+      return `the shipped value sets: ${errorText(error)}`;
+    }
+  }
   try {
     const files = valueSetFiles(path);
     if (files.length === 0) return `--valuesets ${path}: no valuesets.json found`;
@@ -127,7 +131,7 @@ async function evaluate(
   io: CliIo,
   settings: CliSettings,
 ): Promise<number> {
-  const loaded = settings.engine ?? loadEngine(options.valueSets ?? DEFAULT_VALUE_SETS);
+  const loaded = settings.engine ?? (await loadEngine(options.valueSets));
   if (typeof loaded === 'string') {
     await write(io.stderr, `equity-lens: ${loaded}\n\n${USAGE}\n`);
     return 2;
@@ -212,7 +216,9 @@ async function evaluate(
       demographics.collect(item.resource, item.patientId);
       const type = item.resource.resourceType;
       if (!engine.resourceTypes.has(type)) bump(counts.ignoredType, type);
-      else if (item.patientId === undefined) bump(counts.ignoredNoPatient, type);
+      // Medications belong to no patient: MedicationRequest.medicationReference points at them.
+      else if (item.patientId === undefined && type !== 'Medication')
+        bump(counts.ignoredNoPatient, type);
       else {
         try {
           builder.add(item.resource);
@@ -226,6 +232,11 @@ async function evaluate(
     }
     peak.sample();
     demographics.finish();
+    const missingMedications = builder.unresolvedMedicationReferences().length;
+    if (missingMedications > 0)
+      warn(
+        `${missingMedications} Medication${missingMedications === 1 ? '' : 's'} referenced by MedicationRequests ${missingMedications === 1 ? 'is' : 'are'} not in the input: those requests have no drug code`,
+      );
     const records = builder.build();
     peak.sample();
 

@@ -1,6 +1,9 @@
 // Turns FHIR R4 resources (a patient's Bundle, search-result Bundles, NDJSON lines already parsed,
 // or any mix) into one compact PatientRecord per patient. Resources are read once as they arrive,
 // so the raw JSON can be dropped right after; records are finished in `build()`.
+// Medications are shared, not patient data: a MedicationRequest's `medicationReference` resolves
+// to a contained Medication, or to a Medication added before or after it (any file, any page);
+// until `build()` the caller can ask which are still missing, fetch them, and add them.
 
 import { addYears, MS_PER_DAY, parseCalendarDate, parseDateTime } from './cql-time';
 import type {
@@ -11,6 +14,7 @@ import type {
   CoverageFact,
   EncounterFact,
   MedicationRequestFact,
+  MedicationSource,
   ObservationComponent,
   ObservationFact,
   ObservationValue,
@@ -36,7 +40,17 @@ export interface BuildOptions {
 export interface PatientRecordBuilder {
   /** Adds a resource, a Bundle (its entries, recursively), or an array of either. */
   add(input: unknown): void;
-  /** Finishes and returns the records, in the order patients were first seen. */
+  /**
+   * The distinct `Medication/<id>` references that MedicationRequests added so far point at and
+   * no Medication added so far answers (absolute URLs reduced to `Medication/<id>`), in the order
+   * first met. Fetch each once and `add` it before `build()`; Bundle-local (`urn:uuid:`) and
+   * contained references cannot be fetched and are not listed.
+   */
+  unresolvedMedicationReferences(): string[];
+  /**
+   * Finishes and returns the records, in the order patients were first seen. References still
+   * unresolved leave their facts without codes, counted in `unresolvedMedicationRequests`.
+   */
   build(): PatientRecord[];
 }
 
@@ -103,6 +117,7 @@ function emptyRecord(id: string): PatientRecord {
     medicationRequests: [],
     coverages: [],
     otherResources: {},
+    unresolvedMedicationRequests: 0,
   };
 }
 
@@ -191,6 +206,10 @@ export class RecordBuilder implements PatientRecordBuilder {
   /** The last subject reference read and its accumulator. */
   private lastSubject: string | undefined;
   private lastAccumulator: Accumulator | undefined;
+  /** `Medication.code` keys of the Medications added, by `Medication/id` and by Bundle fullUrl. */
+  private readonly medications = new Map<string, CodeKey[]>();
+  /** MedicationRequest facts waiting for the Medication they reference, by the same keys. */
+  private readonly awaitingMedication = new Map<string, MedicationRequestFact[]>();
 
   constructor(options: BuildOptions = {}) {
     this.offset = options.timezoneOffsetMinutes ?? 0;
@@ -253,6 +272,10 @@ export class RecordBuilder implements PatientRecordBuilder {
 
   private addResource(resource: fhir4.FhirResource, fullUrl: string | undefined): void {
     const id = resource.id ?? referenceTail(fullUrl);
+    if (resource.resourceType === 'Medication') {
+      this.addMedication(resource, fullUrl);
+      return;
+    }
     if (resource.resourceType === 'Patient') {
       const acc = this.accumulator(id);
       if (fullUrl !== undefined) {
@@ -480,15 +503,90 @@ export class RecordBuilder implements PatientRecordBuilder {
     id: string,
   ): MedicationRequestFact {
     const authoredOn = this.time(m.authoredOn);
-    return {
+    const fact: MedicationRequestFact = {
       ref,
       id,
       status: m.status ?? '',
       intent: m.intent ?? '',
-      codes: conceptKeys(m.medicationCodeableConcept),
+      codes: NONE,
       authoredOn,
       requestPeriod: this.medicationRequestPeriod(m),
+      medicationSource: 'absent',
+      medicationReference: null,
     };
+    if (m.medicationCodeableConcept !== undefined) {
+      fact.codes = conceptKeys(m.medicationCodeableConcept);
+      fact.medicationSource = 'codeable-concept';
+    } else if (m.medicationReference !== undefined) {
+      this.resolveMedication(fact, m.medicationReference.reference, m.contained);
+    }
+    return fact;
+  }
+
+  /**
+   * Medication[x] as a Reference (US Core MedicationRequest: a contained or a separate
+   * Medication; QI-Core retrieves by its `Medication.code`).
+   */
+  private resolveMedication(
+    fact: MedicationRequestFact,
+    reference: string | undefined,
+    contained: fhir4.FhirResource[] | undefined,
+  ): void {
+    fact.medicationReference = reference ?? null;
+    fact.medicationSource = 'unresolved';
+    // A reference by identifier or display only names no resource: it stays unresolved.
+    if (reference === undefined) return;
+    if (reference.startsWith('#')) {
+      const local = reference.slice(1);
+      const medication = contained?.find(
+        (r): r is fhir4.Medication => r.resourceType === 'Medication' && r.id === local,
+      );
+      if (medication !== undefined) {
+        fact.codes = conceptKeys(medication.code);
+        fact.medicationSource = 'contained';
+      }
+      return;
+    }
+    const key = medicationKey(reference);
+    if (key === null) return;
+    const codes = this.medications.get(key);
+    if (codes !== undefined) {
+      fact.codes = codes;
+      fact.medicationSource = 'referenced';
+      return;
+    }
+    const waiting = this.awaitingMedication.get(key);
+    if (waiting === undefined) this.awaitingMedication.set(key, [fact]);
+    else waiting.push(fact);
+  }
+
+  /** A Medication (shared by patients): its codes answer requests waiting for it and later ones. */
+  private addMedication(medication: fhir4.Medication, fullUrl: string | undefined): void {
+    const keys: string[] = [];
+    if (medication.id !== undefined) keys.push(`Medication/${medication.id}`);
+    const fromUrl = fullUrl === undefined ? null : medicationKey(fullUrl);
+    if (fromUrl !== null && !keys.includes(fromUrl)) keys.push(fromUrl);
+    if (keys.length === 0) return;
+    const codes = conceptKeys(medication.code);
+    for (const key of keys) {
+      // The first Medication with a key wins, as duplicates of patient resources do.
+      if (this.medications.has(key)) continue;
+      this.medications.set(key, codes);
+      const waiting = this.awaitingMedication.get(key);
+      if (waiting === undefined) continue;
+      for (const fact of waiting) {
+        fact.codes = codes;
+        fact.medicationSource = 'referenced';
+      }
+      this.awaitingMedication.delete(key);
+    }
+  }
+
+  unresolvedMedicationReferences(): string[] {
+    const references: string[] = [];
+    for (const key of this.awaitingMedication.keys())
+      if (key.startsWith('Medication/')) references.push(key);
+    return references;
   }
 
   /** CumulativeMedicationDuration `medicationRequestPeriod()`, in whole days from the start date. */
@@ -557,14 +655,38 @@ export class RecordBuilder implements PatientRecordBuilder {
     for (const acc of this.byKey.values()) {
       for (const pending of acc.pendingAges) resolveAge(pending, acc.record.birthDate, this.offset);
       const r = acc.record;
+      r.unresolvedMedicationRequests = countUnresolved(r.medicationRequests);
       records.push(r);
     }
     this.byKey.clear();
     this.lastSubject = undefined;
     this.lastAccumulator = undefined;
     this.aliases.clear();
+    this.medications.clear();
+    this.awaitingMedication.clear();
     return records;
   }
+}
+
+const UNRESOLVED: MedicationSource = 'unresolved';
+
+function countUnresolved(requests: readonly MedicationRequestFact[]): number {
+  let n = 0;
+  for (const m of requests) if (m.medicationSource === UNRESOLVED) n += 1;
+  return n;
+}
+
+const MEDICATION_REFERENCE = /(?:^|\/)Medication\/([A-Za-z0-9\-.]+)(?:\/_history\/[^/]+)?$/;
+
+/**
+ * The key a Medication reference resolves by: `Medication/<id>` for relative and absolute
+ * references (a version suffix dropped), the URN itself for Bundle-local `urn:uuid:`/`urn:oid:`
+ * ones; null for anything else (not a Medication).
+ */
+export function medicationKey(reference: string): string | null {
+  if (reference.startsWith('urn:uuid:') || reference.startsWith('urn:oid:')) return reference;
+  const match = MEDICATION_REFERENCE.exec(reference);
+  return match?.[1] === undefined ? null : `Medication/${match[1]}`;
 }
 
 function refOf(type: string, id: string): string {

@@ -116,12 +116,25 @@ export interface RequestFact extends FactBase {
   authoredOn: number | null;
 }
 
+/**
+ * Where a MedicationRequest's codes came from. QI-Core/US Core MedicationRequest.medication[x] is
+ * a CodeableConcept or a Reference(Medication), whose `Medication.code` is then the drug; EHRs
+ * (Epic, Oracle Health) send the reference. `unresolved`: a reference to a Medication the input
+ * never held (or an unusable one), so the fact has no codes and no measure can see the drug;
+ * `absent`: neither element.
+ */
+export type MedicationSource =
+  'codeable-concept' | 'contained' | 'referenced' | 'unresolved' | 'absent';
+
 export interface MedicationRequestFact extends RequestFact {
   /**
    * CumulativeMedicationDuration `medicationRequestPeriod()`, computed at build time from
    * dosage, dispenseRequest and authoredOn; null when it cannot be computed.
    */
   requestPeriod: TimeInterval | null;
+  medicationSource: MedicationSource;
+  /** `medicationReference.reference` as written (`#id`, `Medication/id`, a URL), else null. */
+  medicationReference: string | null;
 }
 
 export interface CoverageFact extends FactBase {
@@ -157,6 +170,12 @@ export interface PatientRecord {
   coverages: CoverageFact[];
   /** Resources read but of types no measure uses, counted by type (for data-quality notes). */
   otherResources: Record<string, number>;
+  /**
+   * MedicationRequests whose `medicationReference` did not resolve to a Medication by `build()`
+   * (a data-quality note: the measures cannot see those drugs, e.g. dementia medications in the
+   * advanced illness and frailty exclusion, CMS2's depression medications).
+   */
+  unresolvedMedicationRequests: number;
 }
 
 /** Looks up value-set membership: built from the official `valuesets.json` Bundles. */

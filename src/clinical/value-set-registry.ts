@@ -1,5 +1,6 @@
 // The value-set registry: loads the official VSAC expansions (`valuesets.json` Bundles of
-// ValueSets, as parsed JSON — no file access here) and answers "is this coding in value set X"
+// ValueSets, as parsed JSON — no file access here) or value sets already reduced to their codes
+// (the compiled file the app ships), and answers "is this coding in value set X"
 // with one Map lookup. Membership follows CQL `in` / `~` on codes: system and code, no version.
 
 import type { CodeKey, ValueSetRegistry } from './patient-record';
@@ -72,18 +73,33 @@ class MapValueSetRegistry implements ValueSetRegistry {
   /** OIDs (bare and `urn:oid:`) → canonical URL, so a lookup by either form works. */
   private readonly aliases = new Map<string, string>();
 
-  add(valueSet: ValueSetLike): void {
-    if (valueSet.url === undefined) return;
-    const url = canonical(valueSet.url);
+  /** Registers a value set by canonical URL and its OID identifiers; returns the canonical URL. */
+  private register(urlWithVersion: string, identifiers: Iterable<string | undefined>): string {
+    const url = canonical(urlWithVersion);
     this.known.add(url);
-    for (const identifier of valueSet.identifier ?? []) {
-      const value = identifier.value;
+    for (const value of identifiers) {
       if (value === undefined) continue;
       const oid = value.startsWith('urn:oid:') ? value.slice(8) : value;
       if (!/^\d+(\.\d+)+$/.test(oid)) continue;
       this.aliases.set(oid, url);
       this.aliases.set(`urn:oid:${oid}`, url);
     }
+    return url;
+  }
+
+  /** A value set already reduced to its codes (see `registryFromValueSetCodes`). */
+  addCodes(valueSet: ValueSetCodes): void {
+    const url = this.register(valueSet.url, [valueSet.oid ?? undefined]);
+    for (const [system, codes] of Object.entries(valueSet.codes))
+      for (const code of codes) this.addCode(url, codeKey(system, code));
+  }
+
+  add(valueSet: ValueSetLike): void {
+    if (valueSet.url === undefined) return;
+    const url = this.register(
+      valueSet.url,
+      (valueSet.identifier ?? []).map((identifier) => identifier.value),
+    );
     const contains = valueSet.expansion?.contains;
     if (contains !== undefined) {
       this.addContains(url, contains);
@@ -148,6 +164,27 @@ class MapValueSetRegistry implements ValueSetRegistry {
 export function loadValueSetRegistry(...sources: unknown[]): ValueSetRegistry {
   const registry = new MapValueSetRegistry();
   for (const source of sources) for (const valueSet of valueSetsIn(source)) registry.add(valueSet);
+  return registry;
+}
+
+/**
+ * One value set reduced to what membership needs: its canonical URL (a `|version` suffix is
+ * ignored, as in `has`), its OID, and its codes per code-system URL. The shape of the compiled
+ * value sets the app ships (src/measures/compiled-value-sets.ts).
+ */
+export interface ValueSetCodes {
+  url: string;
+  oid: string | null;
+  codes: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * Builds a registry from value sets already reduced to their codes. Same lookups as
+ * `loadValueSetRegistry`; value sets repeated under one canonical URL merge.
+ */
+export function registryFromValueSetCodes(valueSets: Iterable<ValueSetCodes>): ValueSetRegistry {
+  const registry = new MapValueSetRegistry();
+  for (const valueSet of valueSets) registry.addCodes(valueSet);
   return registry;
 }
 

@@ -6,6 +6,7 @@
 // fixed (HD*Calc's Monte Carlo option; Li et al., IJERPH 2024, for sparse data).
 
 import type { Estimate } from './interval';
+import { countProblem, levelProblem } from './input-validation';
 import { chiSquareHomogeneity } from './proportion-statistics';
 import { betaDraw, mulberry32 } from './seeded-random';
 import type { SuppressionReason } from './suppression';
@@ -38,6 +39,16 @@ export interface DisparityIndices {
 
 type PointResult = { ok: true; value: number } | { ok: false; reason: string };
 
+/** Rates and shares the point formulas can use: as many of each, all finite, shares ≥ 0. */
+function ratesProblem(y: readonly number[], p: readonly number[]): PointResult | undefined {
+  if (y.length !== p.length)
+    return { ok: false, reason: 'the rates and the population shares differ in number' };
+  if (!y.every(Number.isFinite)) return { ok: false, reason: 'a rate is not a finite number' };
+  if (!p.every((pj) => Number.isFinite(pj) && pj >= 0))
+    return { ok: false, reason: 'a population share is not a finite number ≥ 0' };
+  return undefined;
+}
+
 /** Rates y_j and population shares p_j = n_j / Σn. */
 function ratesAndShares(groups: readonly GroupRate[]): { y: number[]; p: number[] } {
   const total = groups.reduce((s, g) => s + g.denominator, 0);
@@ -61,6 +72,8 @@ export function indexOfDisparity(
   p: readonly number[],
   reference: IndexReference,
 ): PointResult {
+  const problem = ratesProblem(y, p);
+  if (problem !== undefined) return problem;
   let ref: number;
   let divisor: number;
   if (reference.kind === 'best-group') {
@@ -80,12 +93,16 @@ export function indexOfDisparity(
 
 /** Between-Group Variance BGV = Σ p_j (y_j − μ)², μ = Σ p_j y_j (Harper & Lynch 2005). */
 export function betweenGroupVariance(y: readonly number[], p: readonly number[]): PointResult {
+  const problem = ratesProblem(y, p);
+  if (problem !== undefined) return problem;
   const mu = populationMean(y, p);
   return { ok: true, value: y.reduce((s, yj, j) => s + (p[j] ?? 0) * (yj - mu) ** 2, 0) };
 }
 
 /** Theil index T = Σ p_j r_j ln r_j, r_j = y_j/μ (0·ln 0 taken as 0) (Theil 1967; Harper & Lynch). */
 export function theilIndex(y: readonly number[], p: readonly number[]): PointResult {
+  const problem = ratesProblem(y, p);
+  if (problem !== undefined) return problem;
   const mu = populationMean(y, p);
   if (mu === 0) return { ok: false, reason: 'the population rate is 0' };
   return {
@@ -99,6 +116,8 @@ export function theilIndex(y: readonly number[], p: readonly number[]): PointRes
 
 /** Mean Log Deviation MLD = Σ p_j (−ln r_j) (Harper & Lynch 2005); undefined if a rate is 0. */
 export function meanLogDeviation(y: readonly number[], p: readonly number[]): PointResult {
+  const problem = ratesProblem(y, p);
+  if (problem !== undefined) return problem;
   const mu = populationMean(y, p);
   if (mu === 0) return { ok: false, reason: 'the population rate is 0' };
   if (y.some((yj) => yj === 0)) return { ok: false, reason: 'a group rate is 0 (ln 0)' };
@@ -117,7 +136,28 @@ function percentile(sorted: readonly number[], q: number): number {
 export const DEFAULT_SEED = 20240208;
 export const DEFAULT_REPLICATES = 2000;
 
-/** All four indices for groups with non-empty denominators, with seeded Monte Carlo 95% CIs. */
+/** Why the groups or options cannot be used, or undefined. */
+function indicesProblem(
+  groups: readonly GroupRate[],
+  seed: number,
+  replicates: number,
+  level: number,
+): string | undefined {
+  for (const g of groups) {
+    const problem = countProblem(g.numerator, g.denominator, `group ${g.key}`);
+    if (problem !== undefined) return problem;
+  }
+  if (!Number.isInteger(seed)) return `the seed is not a whole number (${String(seed)})`;
+  if (!(Number.isInteger(replicates) && replicates >= 1))
+    return `the number of Monte Carlo draws is not a whole number ≥ 1 (${String(replicates)})`;
+  return levelProblem(level);
+}
+
+/**
+ * All four indices for groups with non-empty denominators, with seeded Monte Carlo 95% CIs. Groups
+ * whose counts are not whole numbers with 0 ≤ numerator ≤ denominator (or a bad seed, number of
+ * draws or level) make every index not estimable, with the reason.
+ */
 export function disparityIndices(
   groups: readonly GroupRate[],
   options: {
@@ -134,21 +174,26 @@ export function disparityIndices(
     const reason = suppressed[g.key];
     return reason ? [{ key: g.key, reason }] : [];
   });
-  const used = groups.filter((g) => g.denominator > 0 && !(g.key in suppressed));
-  const covered = {
-    groups: used.map((g) => g.key),
-    excludedGroups,
-    homogeneity: chiSquareHomogeneity(used),
-  };
   const seed = options.seed ?? DEFAULT_SEED;
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
   const level = options.level ?? 0.95;
   const reference = options.reference ?? { kind: 'best-group', lowerIsBetter: true };
   const monteCarlo = { seed, replicates };
+  const problem = indicesProblem(groups, seed, replicates, level);
+  const used =
+    problem === undefined ? groups.filter((g) => g.denominator > 0 && !(g.key in suppressed)) : [];
+  const covered = {
+    groups: used.map((g) => g.key),
+    excludedGroups,
+    homogeneity:
+      problem === undefined
+        ? chiSquareHomogeneity(used)
+        : { kind: 'not-estimable' as const, reason: problem },
+  };
   if (used.length < 2) {
     const none: Estimate = {
       kind: 'not-estimable',
-      reason: 'fewer than two groups with a denominator',
+      reason: problem ?? 'fewer than two groups with a denominator',
     };
     return {
       indexOfDisparity: none,

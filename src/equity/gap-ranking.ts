@@ -2,7 +2,7 @@
 // by its interval AND a preset practical threshold (equity.md §1.4: small groups have low power,
 // so "not significant" does not mean "no disparity").
 
-import type { Estimate, Interval } from './interval';
+import type { Interval, RatioEstimate } from './interval';
 import type { ReferenceComparison } from './reference-comparison';
 import type { Stratum } from './stratum';
 
@@ -27,7 +27,7 @@ export interface Gap {
   key: string;
   strata: Stratum[];
   rateDifference: { value: number; ci: Interval };
-  rateRatio: Estimate;
+  rateRatio: RatioEstimate;
   /** The difference's CI excludes 0. */
   significant: boolean;
   /** The difference or the ratio reaches the threshold. */
@@ -50,11 +50,39 @@ export function excludesNull(ci: Interval, nullValue = 0): boolean {
 
 export function isMeaningful(
   difference: number,
-  rateRatio: Estimate,
+  rateRatio: RatioEstimate,
   thresholds: GapThresholds = DEFAULT_GAP_THRESHOLDS,
 ): boolean {
-  const ratioMeets = rateRatio.kind === 'value' && rateRatio.value >= thresholds.rateRatio;
-  return difference >= thresholds.absoluteDifference || ratioMeets;
+  return (
+    difference >= thresholds.absoluteDifference || ratioReaches(rateRatio, thresholds.rateRatio)
+  );
+}
+
+/** The ratio's point estimate is at least `threshold` (an unbounded ratio, +∞, always is). */
+function ratioReaches(rateRatio: RatioEstimate, threshold: number): boolean {
+  switch (rateRatio.kind) {
+    case 'value':
+      return rateRatio.value >= threshold;
+    case 'unbounded-above':
+      return true;
+    case 'not-estimable':
+      return false;
+  }
+}
+
+/**
+ * True when a ratio's interval excludes the null value 1 — the ratio's own significance, which
+ * for the Koopman score interval agrees with the two-proportion score (z) test.
+ */
+export function ratioExcludesOne(rateRatio: RatioEstimate): boolean {
+  switch (rateRatio.kind) {
+    case 'value':
+      return excludesNull(rateRatio.ci, 1);
+    case 'unbounded-above':
+      return rateRatio.lower > 1;
+    case 'not-estimable':
+      return false;
+  }
 }
 
 /**
@@ -76,7 +104,7 @@ export function rankGaps(
         continue;
       }
       if (c.rateDifference.kind !== 'value' || c.rateDifference.value <= 0) continue;
-      const rateRatio: Estimate =
+      const rateRatio: RatioEstimate =
         c.rateRatio.kind === 'not-applicable'
           ? { kind: 'not-estimable', reason: 'not applicable' }
           : c.rateRatio;

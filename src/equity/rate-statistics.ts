@@ -1,6 +1,15 @@
 // Event rates (events per 1,000 patient-years) and continuous outcomes (e.g. length of stay).
+// Every public function checks its input (whole event counts, positive finite person-time, finite
+// values, a level in (0, 1)) and answers bad input with a `not-estimable` reason.
 
-import type { Estimate, Interval } from './interval';
+import type { Estimate, NotEstimable } from './interval';
+import {
+  eventCountProblem,
+  levelProblem,
+  notEstimable,
+  personTimeProblem,
+  valuesProblem,
+} from './input-validation';
 import { inverseRegularizedGammaP, logGamma, studentTQuantile } from './special-functions';
 
 export interface EventExposure {
@@ -11,40 +20,57 @@ export interface EventExposure {
 /**
  * Exact Poisson interval for a count x (Garwood 1936; Ulm 1990, Am J Epidemiol 131:373):
  * [χ²_{α/2}(2x)/2, χ²_{1−α/2}(2x+2)/2], i.e. gamma quantiles G⁻¹(α/2; x) and G⁻¹(1−α/2; x+1),
- * with lower limit 0 when x = 0.
+ * with lower limit 0 when x = 0. The estimate is x itself.
  */
-export function poissonExactCountInterval(x: number, level = 0.95): Interval {
+export function poissonExactCountInterval(x: number, level = 0.95): Estimate {
+  const problem = eventCountProblem(x) ?? levelProblem(level);
+  if (problem !== undefined) return notEstimable(problem);
   const alpha = 1 - level;
   return {
-    lower: x === 0 ? 0 : inverseRegularizedGammaP(alpha / 2, x),
-    upper: inverseRegularizedGammaP(1 - alpha / 2, x + 1),
-    level,
-    method: 'exact-poisson',
+    kind: 'value',
+    value: x,
+    ci: {
+      lower: x === 0 ? 0 : inverseRegularizedGammaP(alpha / 2, x),
+      upper: inverseRegularizedGammaP(1 - alpha / 2, x + 1),
+      level,
+      method: 'exact-poisson',
+    },
   };
 }
 
 /** Events per `per` person-years (default 1,000) with the exact Poisson interval scaled likewise. */
 export function eventRate(exposure: EventExposure, per = 1000, level = 0.95): Estimate {
-  if (exposure.personYears <= 0) return { kind: 'not-estimable', reason: 'no person-time at risk' };
-  const scale = per / exposure.personYears;
+  const problem =
+    eventCountProblem(exposure.events) ??
+    personTimeProblem(exposure.personYears) ??
+    (per > 0 && Number.isFinite(per)
+      ? undefined
+      : `the rate unit is not positive (${String(per)})`);
+  if (problem !== undefined) return notEstimable(problem);
   const count = poissonExactCountInterval(exposure.events, level);
+  if (count.kind !== 'value') return count;
+  const scale = per / exposure.personYears;
   return {
     kind: 'value',
     value: exposure.events * scale,
-    ci: { ...count, lower: count.lower * scale, upper: count.upper * scale },
+    ci: { ...count.ci, lower: count.ci.lower * scale, upper: count.ci.upper * scale },
   };
 }
 
-export interface ContinuousSummary {
-  kind: 'value';
-  n: number;
-  mean: Estimate;
-  median: Estimate;
-  standardDeviation: number | 'not-estimable';
-}
+export type ContinuousSummary =
+  | {
+      kind: 'value';
+      n: number;
+      mean: Estimate;
+      median: Estimate;
+      standardDeviation: number | 'not-estimable';
+    }
+  | NotEstimable;
 
 /** Mean with the Student t interval: x̄ ± t_{1−α/2, n−1} s/√n (Student 1908). Needs n ≥ 2. */
 export function meanWithTInterval(values: readonly number[], level = 0.95): Estimate {
+  const problem = valuesProblem(values) ?? levelProblem(level);
+  if (problem !== undefined) return notEstimable(problem);
   const n = values.length;
   if (n < 2) return { kind: 'not-estimable', reason: 'fewer than two values' };
   const mean = values.reduce((s, v) => s + v, 0) / n;
@@ -74,6 +100,8 @@ export function medianWithOrderStatisticInterval(
   values: readonly number[],
   level = 0.95,
 ): Estimate {
+  const problem = valuesProblem(values) ?? levelProblem(level);
+  if (problem !== undefined) return notEstimable(problem);
   const n = values.length;
   if (n === 0) return { kind: 'not-estimable', reason: 'no values' };
   const sorted = [...values].sort((a, b) => a - b);
@@ -104,6 +132,8 @@ export function medianWithOrderStatisticInterval(
 
 /** Mean (t interval) and median (order-statistic interval) of a list of values. */
 export function summarizeContinuous(values: readonly number[], level = 0.95): ContinuousSummary {
+  const problem = valuesProblem(values) ?? levelProblem(level);
+  if (problem !== undefined) return notEstimable(problem);
   const n = values.length;
   const mean = meanWithTInterval(values, level);
   let standardDeviation: number | 'not-estimable' = 'not-estimable';

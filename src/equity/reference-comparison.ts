@@ -2,7 +2,7 @@
 // (Keppel & Pearcy: relative disparities change size and even direction with the wording of the
 // indicator, so every ratio here is of adverse-outcome rates: "not screened", "HbA1c > 9%").
 
-import type { Estimate } from './interval';
+import type { Estimate, RatioEstimate } from './interval';
 import type { TestResult, ZeroCellPolicy } from './proportion-statistics';
 import { compareProportions, katzRateRatio, newcombeDifference } from './proportion-statistics';
 import type { Rate } from './stratum-rates';
@@ -51,8 +51,11 @@ export interface ReferenceComparison {
   referenceAdverseRate: Rate;
   /** Adverse rate minus reference adverse rate (Newcombe hybrid score CI). */
   rateDifference: Suppressible<Estimate | { kind: 'not-applicable' }>;
-  /** Adverse rate over reference adverse rate (Katz log CI). */
-  rateRatio: Suppressible<Estimate | { kind: 'not-applicable' }>;
+  /**
+   * Adverse rate over reference adverse rate: Katz log CI, or the Koopman score CI when either
+   * adverse count is 0 (by default; see `CompareOptions.zeroCell`).
+   */
+  rateRatio: Suppressible<RatioEstimate | { kind: 'not-applicable' }>;
   /** Fisher's exact test when a count is under 30, else the two-proportion z test. */
   test: Suppressible<TestResult | { kind: 'not-applicable' }>;
   /** Drill-down: the eligible patients of this stratum with the adverse outcome (ids only). */
@@ -62,6 +65,10 @@ export interface ReferenceComparison {
 export interface CompareOptions {
   improvementNotation: ImprovementNotation;
   reference: ReferenceChoice;
+  /**
+   * Ratio interval when an adverse count is 0 (default 'koopman-score', which agrees with the
+   * score test; 'continuity-correction' only when asked for explicitly).
+   */
   zeroCell?: ZeroCellPolicy;
   /** Withheld cells by stratum key: every statistic built from them is withheld too. */
   suppressed?: Readonly<Record<string, SuppressionReason>>;
@@ -109,7 +116,7 @@ export function compareToReference(
 ): ReferenceComparison[] {
   const notation = options.improvementNotation;
   const suppressed = options.suppressed ?? {};
-  const zeroCell = options.zeroCell ?? 'continuity-correction';
+  const zeroCell = options.zeroCell ?? 'koopman-score';
   const fixedKey =
     options.reference.kind === 'group'
       ? options.reference.key

@@ -1,6 +1,6 @@
 // Per-stratum rates and the published (suppressed) measure tables built from stratified counts.
 
-import type { Interval } from './interval';
+import type { Interval, NotEstimable } from './interval';
 import { wilsonInterval } from './proportion-statistics';
 import type { MeasureStratumCounts, StratifiedTable } from './stratify-outcomes';
 import type { Stratum } from './stratum';
@@ -26,17 +26,24 @@ export type Rate =
       unreliable: boolean;
     }
   | { kind: 'suppressed'; reason: SuppressionReason }
-  | { kind: 'not-applicable'; reason: 'empty-denominator' };
+  | { kind: 'not-applicable'; reason: 'empty-denominator' }
+  | NotEstimable;
 
-/** numerator / denominator with a Wilson 95% interval; not applicable when nobody is eligible. */
+/**
+ * numerator / denominator with a Wilson interval; not applicable when nobody is eligible, not
+ * estimable (with the reason) when the counts are not whole numbers with 0 ≤ numerator ≤ denominator.
+ */
 export function stratumRate(numerator: number, denominator: number, level = 0.95): Rate {
-  if (denominator <= 0) return { kind: 'not-applicable', reason: 'empty-denominator' };
+  if (denominator === 0 && numerator === 0)
+    return { kind: 'not-applicable', reason: 'empty-denominator' };
+  const wilson = wilsonInterval(numerator, denominator, level);
+  if (wilson.kind !== 'value') return wilson;
   return {
     kind: 'value',
-    rate: numerator / denominator,
+    rate: wilson.value,
     numerator,
     denominator,
-    ci: wilsonInterval(numerator, denominator, level),
+    ci: wilson.ci,
     unreliable: denominator < UNRELIABLE_DENOMINATOR,
   };
 }

@@ -16,10 +16,13 @@
 //     than one possible value. Propagation is per relation, so it is a sound check of the common
 //     leaks (two withheld 1s in a line, a 1 next to an 11), not a full integer program.
 // When a withheld count leaks, the engine withholds one more count (a complementary cell): the
-// cheapest published count whose withholding alone stops the leak — counts ≥ 12 first (an 11
-// next to a lone small cell is pinned by the labels), then other non-zero counts by size, zeros
-// last. When no single count does, a count that takes part in recovering the leak is withheld
-// and the audit runs again.
+// cheapest published count whose withholding alone stops the leak. Cheapest means, in order: the
+// lowest level of the declared relations (stratum cells before the group and panel totals made of
+// them, so a total people need stays published whenever a stratum can serve — issue 7 §4); counts
+// ≥ 12 before an 11 (an 11 next to a lone small cell is pinned by the labels) before zeros; the
+// smallest. Counts of the same patients (e.g. an initial population equal to its denominator) are
+// withheld together, since showing one shows the other. When no single count stops the leak, the
+// cheapest count that takes part in recovering it is withheld and the audit runs again.
 //
 // Tables too small to protect. In a tiny table nearly every count is 1–10 or sits next to one,
 // and the labels alone give values away: a `small-cell` label says 1–10 and a `complementary`
@@ -411,8 +414,56 @@ function complementCost(value: number): [number, number] {
 }
 
 /**
+ * How many levels of declared totals sit under each count: 0 for a count that is no relation's
+ * total (a stratum cell), 1 for a total of such cells, and so on up to the panel total. Complements
+ * are taken from the lowest level first, so a group or panel total is withheld only when no
+ * stratum cell can protect the small one (issue 7 §4: stratifying by race alone masked the panel
+ * totals of CMS130 and CMS2 because one race stratum was small).
+ */
+function totalLevels(
+  ids: readonly string[],
+  relations: readonly CountRelation[],
+): Map<string, number> {
+  const partsOf = new Map<string, string[]>();
+  for (const r of relations) partsOf.set(r.total, [...(partsOf.get(r.total) ?? []), ...r.parts]);
+  const level = new Map<string, number>();
+  const visiting = new Set<string>();
+  const levelOf = (id: string): number => {
+    const known = level.get(id);
+    if (known !== undefined) return known;
+    const parts = partsOf.get(id);
+    // A cycle in the relations (not expected) is cut by treating the repeated count as a cell.
+    if (parts === undefined || visiting.has(id)) return 0;
+    visiting.add(id);
+    const value = 1 + Math.max(0, ...parts.map(levelOf));
+    visiting.delete(id);
+    level.set(id, value);
+    return value;
+  };
+  for (const id of ids) level.set(id, levelOf(id));
+  return level;
+}
+
+/**
+ * Counts of the same patients ("twins": e.g. a measure's initial population and denominator, or
+ * a stratum's patients and eligible patients, when they coincide). Publishing one publishes the
+ * other, so they are withheld together and the engine reasons about one of each.
+ */
+function twinsOf(engine: Engine): Map<string, string[]> {
+  const byAtoms = new Map<string, string[]>();
+  for (const id of engine.ids) {
+    const key = [...(engine.atoms.get(id) ?? [])].sort((a, b) => a - b).join(',');
+    byAtoms.set(key, [...(byAtoms.get(key) ?? []), id]);
+  }
+  const twins = new Map<string, string[]>();
+  for (const group of byAtoms.values()) for (const id of group) twins.set(id, group);
+  return twins;
+}
+
+/**
  * Decides which counts to withhold. Returns each count as a published value or a withheld one
- * with its reason. `relations` feed the bounds audit; the linear audit needs none.
+ * with its reason. `relations` feed the bounds audit and rank the complements (stratum cells
+ * before the totals made of them; see the header); the linear audit needs none.
  */
 export function suppressCounts(
   counts: readonly CountToPublish[],
@@ -424,55 +475,69 @@ export function suppressCounts(
   for (const id of engine.ids)
     if (isSmallCell(engine.values.get(id) ?? 0, policy)) withheld.set(id, 'small-cell');
 
+  const twins = twinsOf(engine);
+  const levels = totalLevels(engine.ids, relations);
+  const withTwins = (target: Map<string, SuppressionReason>, id: string) => {
+    for (const twin of twins.get(id) ?? [id])
+      if (!target.has(twin)) target.set(twin, 'complementary');
+  };
   const vectorOf = (id: string) => engine.vectors.get(id) ?? new Float64Array();
+  const byCost = (a: string, b: string) => {
+    const ca = complementCost(engine.values.get(a) ?? 0);
+    const cb = complementCost(engine.values.get(b) ?? 0);
+    return (
+      (levels.get(a) ?? 0) - (levels.get(b) ?? 0) ||
+      ca[0] - cb[0] ||
+      ca[1] - cb[1] ||
+      a.localeCompare(b)
+    );
+  };
   for (let guard = 0; guard < engine.ids.length; guard += 1) {
     const leak =
       linearLeaks(engine, withheld)[0] ?? boundsLeaks(engine, relations, withheld, policy)[0];
     if (leak === undefined) break;
-    const leakAtoms = engine.atoms.get(leak) ?? new Set<number>();
-    const overlaps = (id: string) =>
-      [...(engine.atoms.get(id) ?? [])].some((a) => leakAtoms.has(a));
-    const published = engine.ids.filter((id) => !withheld.has(id));
-    const byCost = (a: string, b: string) => {
-      const ca = complementCost(engine.values.get(a) ?? 0);
-      const cb = complementCost(engine.values.get(b) ?? 0);
-      return ca[0] - cb[0] || ca[1] - cb[1] || a.localeCompare(b);
-    };
-    // Any count whose withholding alone stops the leak is a candidate, cheapest first; when none
-    // does, a count sharing patients with the leak that takes part in recovering it is withheld
-    // and the audit runs again.
-    const near = published.filter(overlaps).sort(byCost);
-    const far = published.filter((id) => !overlaps(id)).sort(byCost);
+    // One published count per twin group, cheapest first (twins share one vector).
+    const seen = new Set<string[]>();
+    const order = engine.ids
+      .filter((id) => !withheld.has(id))
+      .sort(byCost)
+      .filter((id) => {
+        const group = twins.get(id) ?? [id];
+        if (seen.has(group)) return false;
+        seen.add(group);
+        return true;
+      });
     const boundsStop = (id: string) => {
       const trial = new Map(withheld);
-      trial.set(id, 'complementary');
+      withTwins(trial, id);
       return !boundsLeaks(engine, relations, trial, policy).includes(leak);
     };
-    const order = [...published].sort(byCost);
     const coords = new Coordinates(order.map(vectorOf));
     const sigma = coords.coordinatesOf(vectorOf(leak));
-    let chosen: string | undefined;
-    let involved: string | undefined;
+    let next: string | undefined;
     if (sigma === undefined) {
-      chosen = order.find(boundsStop);
+      next = order.find(boundsStop);
     } else {
       // Withholding basis member j stops the linear leak exactly when the leak uses it
       // (σ_j ≠ 0) and no other published count can stand in for it.
-      const breaking = order.filter((_, index) => {
+      const uses = (index: number) => {
         const j = coords.basisSlot(index);
-        return j !== undefined && Math.abs(sigma[j] ?? 0) > 1e-7 && coords.isEssential(j);
-      });
-      chosen = breaking.find(boundsStop);
-      involved = [...near, ...far].find((id) => {
-        const index = order.indexOf(id);
-        const j = coords.basisSlot(index);
-        return j !== undefined && Math.abs(sigma[j] ?? 0) > 1e-7;
-      });
+        return j !== undefined && Math.abs(sigma[j] ?? 0) > 1e-7 ? j : undefined;
+      };
+      next =
+        order.find((id, index) => {
+          const j = uses(index);
+          return j !== undefined && coords.isEssential(j) && boundsStop(id);
+        }) ?? order.find((_, index) => uses(index) !== undefined);
     }
-    // No single count stops the leak: withhold the cheapest linked one and look again.
-    const next = chosen ?? involved ?? near[0] ?? far[0];
+    // Nothing found by either audit's rule: withhold the cheapest count sharing patients with it.
+    if (next === undefined) {
+      const leakAtoms = engine.atoms.get(leak) ?? new Set<number>();
+      next = order.find((id) => [...(engine.atoms.get(id) ?? [])].some((a) => leakAtoms.has(a)));
+    }
+    next ??= order[0];
     if (next === undefined) break;
-    withheld.set(next, 'complementary');
+    withTwins(withheld, next);
   }
 
   if (withheld.size > 0 && tooSmallToProtect(engine, relations, withheld, policy))

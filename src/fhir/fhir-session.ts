@@ -13,6 +13,15 @@ export interface FhirRequestInit {
   readonly signal?: AbortSignal;
 }
 
+export interface FhirCreateInit extends FhirRequestInit {
+  /**
+   * A conditional create (R4 http.html#ccreate): the `If-None-Exist` search (without `?`, e.g.
+   * `identifier=urn:ietf:rfc:3986|urn:uuid:…`). A server that honours it returns the existing
+   * match instead of creating a second resource.
+   */
+  readonly ifNoneExist?: string;
+}
+
 export interface FhirSession {
   /** The FHIR base URL (the launch's `iss`). */
   readonly serverUrl: string;
@@ -31,8 +40,21 @@ export interface FhirSession {
    * `SessionError`.
    */
   request<T>(url: string, init?: FhirRequestInit): Promise<T>;
-  /** POSTs a new resource and resolves with the server's copy. Rejects with a `SessionError`. */
-  create<T extends fhir4.Resource>(resource: T, init?: FhirRequestInit): Promise<T>;
+  /**
+   * POSTs a new resource and resolves with the server's copy (or, for a conditional create that
+   * matched, the existing one). Rejects with a `SessionError`.
+   */
+  create<T extends fhir4.Resource>(resource: T, init?: FhirCreateInit): Promise<T>;
+  /** PUTs `resource` to `Type/id` and resolves with the server's copy. Rejects with a `SessionError`. */
+  update<T extends fhir4.Resource & { id: string }>(
+    resource: T,
+    init?: FhirRequestInit,
+  ): Promise<T>;
+  /**
+   * POSTs a `transaction` Bundle to the base URL (R4 http.html#transaction) and resolves with the
+   * `transaction-response`. All or nothing: a failed transaction rejects with a `SessionError`.
+   */
+  transaction(bundle: fhir4.Bundle, init?: FhirRequestInit): Promise<fhir4.Bundle>;
   /**
    * A current access token (refreshed first when it is about to expire), for the panel worker's
    * own REST requests; undefined for an open server. Hand it only to code that keeps it in

@@ -2,7 +2,7 @@
 // refresh (`useRefreshToken`) and its per-tab sessionStorage state are left to fhirclient.
 import FHIR from 'fhirclient';
 import type Client from 'fhirclient/lib/Client';
-import type { FhirRequestInit, FhirSession, FhirUserRef } from './fhir-session';
+import type { FhirCreateInit, FhirRequestInit, FhirSession, FhirUserRef } from './fhir-session';
 import { parseFhirUser, splitScopes } from './fhir-session';
 import { readFhirUserClaim } from './id-token';
 import {
@@ -71,21 +71,112 @@ class FhirclientSession implements FhirSession {
     }
   }
 
-  async create<T extends fhir4.Resource>(resource: T, init?: FhirRequestInit): Promise<T> {
-    try {
-      // Client.create() is typed against fhirclient's own Resource type (meta.lastUpdated
-      // required), so POST through request(), which also refreshes and adds the token.
-      return await this.#client.request<T>({
-        url: resource.resourceType,
-        method: 'POST',
-        body: JSON.stringify(resource),
-        headers: { 'content-type': 'application/fhir+json' },
-        ...(init?.signal ? { signal: init.signal } : {}),
+  /**
+   * Sends a body and resolves with what the server answered, reading `Location` back when the
+   * server answers without a body (R4 http.html: `Prefer: return=representation` is a request, not
+   * a guarantee). Client.create()/update() are typed against fhirclient's own Resource type
+   * (meta.lastUpdated required), so everything goes through request(), which also refreshes and
+   * adds the token.
+   */
+  async #send(
+    url: string,
+    method: 'POST' | 'PUT',
+    body: fhir4.Resource,
+    init: FhirCreateInit | undefined,
+  ): Promise<{ body: unknown; location: string | undefined }> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/fhir+json',
+      prefer: 'return=representation',
+    };
+    if (init?.ifNoneExist !== undefined) headers['if-none-exist'] = init.ifNoneExist;
+    const result = await this.#client.request<{ body?: unknown; response?: Response }>({
+      url,
+      method,
+      body: JSON.stringify(body),
+      headers,
+      includeResponse: true,
+      ...(init?.signal ? { signal: init.signal } : {}),
+    });
+    const location =
+      result.response?.headers.get('location') ??
+      result.response?.headers.get('content-location') ??
+      undefined;
+    return { body: result.body, location };
+  }
+
+  async #resourceOf<T extends fhir4.Resource>(
+    answer: { body: unknown; location: string | undefined },
+    resourceType: string,
+    init: FhirCreateInit | undefined,
+  ): Promise<T> {
+    if (isResource(answer.body, resourceType)) return answer.body as T;
+    const signal = init?.signal ? { signal: init.signal } : {};
+    if (answer.location !== undefined) {
+      // `Type/id/_history/n` (absolute or relative): read the current version.
+      const match = /([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?\/?$/.exec(
+        answer.location,
+      );
+      if (match) return this.#client.request<T>({ url: `${match[1]}/${match[2]}`, ...signal });
+    }
+    if (init?.ifNoneExist !== undefined) {
+      // A conditional create that matched may answer 200 with no body: find the match.
+      const bundle = await this.#client.request<fhir4.Bundle>({
+        url: `${resourceType}?${init.ifNoneExist}`,
+        ...signal,
       });
+      const found = bundle.entry?.find((e) => isResource(e.resource, resourceType))?.resource;
+      if (found) return found as T;
+    }
+    throw new SessionError({ kind: 'server', status: undefined });
+  }
+
+  async create<T extends fhir4.Resource>(resource: T, init?: FhirCreateInit): Promise<T> {
+    try {
+      const answer = await this.#send(resource.resourceType, 'POST', resource, init);
+      return await this.#resourceOf<T>(answer, resource.resourceType, init);
     } catch (error) {
       return rethrow(error);
     }
   }
+
+  async update<T extends fhir4.Resource & { id: string }>(
+    resource: T,
+    init?: FhirRequestInit,
+  ): Promise<T> {
+    try {
+      const url = `${resource.resourceType}/${encodeURIComponent(resource.id)}`;
+      const answer = await this.#send(url, 'PUT', resource, init);
+      return await this.#resourceOf<T>(
+        { body: answer.body, location: answer.location ?? url },
+        resource.resourceType,
+        init,
+      );
+    } catch (error) {
+      return rethrow(error);
+    }
+  }
+
+  async transaction(bundle: fhir4.Bundle, init?: FhirRequestInit): Promise<fhir4.Bundle> {
+    try {
+      // The base URL itself (R4 http.html#transaction: `POST [base]`).
+      const answer = await this.#send(this.serverUrl.replace(/\/*$/, ''), 'POST', bundle, init);
+      if (!isResource(answer.body, 'Bundle')) {
+        throw new SessionError({ kind: 'server', status: undefined });
+      }
+      return answer.body as fhir4.Bundle;
+    } catch (error) {
+      return rethrow(error);
+    }
+  }
+}
+
+function isResource(value: unknown, resourceType: string): value is fhir4.Resource {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'resourceType' in value &&
+    value.resourceType === resourceType
+  );
 }
 
 async function completeLaunch(): Promise<FhirSession> {

@@ -1,12 +1,14 @@
 // The real engine behind the panel runners: src/clinical's streaming record builder and
 // src/measures' registry of eCQM definitions, adapted to ./measure-engine.ts. The eCQMs need the
-// official value-set expansions (`valuesets.json` Bundles), which the caller supplies: the CLI
-// reads them from disk, the app ships them to the worker in the request.
+// value-set expansions: by default the compiled ones shipped with the app
+// (`shippedClinicalEngine`, loaded lazily); or official `valuesets.json` Bundles the caller
+// supplies (`clinicalEngineFor`: the CLI's --valuesets, tests, the e2e worker harness).
 
 import { createPatientRecordBuilder } from '../clinical/build-patient-records';
 import type { ValueSetRegistry } from '../clinical/patient-record';
 import { acceptsCodesIn, loadValueSetRegistry } from '../clinical/value-set-registry';
 import { CLINICAL_MEASURES, clinicalMeasure } from '../measures/clinical-measures';
+import { loadShippedValueSets } from '../measures/compiled-value-sets';
 import type { PopulationCode } from '../measures/measure-result';
 import { MEASURE_DIRECT_CODES } from '../measures/value-sets';
 import type { EngineMeasure, MeasureEngine } from './measure-engine';
@@ -30,6 +32,8 @@ const RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'ServiceRequest',
   'DeviceRequest',
   'MedicationRequest',
+  // Not patient data: what a MedicationRequest.medicationReference points at.
+  'Medication',
   'Coverage',
 ]);
 
@@ -49,7 +53,11 @@ export function createClinicalEngine(valueSets: ValueSetRegistry): MeasureEngine
       // direct codes) are dropped at build time: records shrink ~6× and build faster. The
       // official-case test checks the results are the same with this filter.
       const builder = createPatientRecordBuilder({ keepCodes });
-      return { add: (resource) => builder.add(resource), build: () => builder.build() };
+      return {
+        add: (resource) => builder.add(resource),
+        unresolvedMedicationReferences: () => builder.unresolvedMedicationReferences(),
+        build: () => builder.build(),
+      };
     },
     evaluate(measureId, record, period) {
       return clinicalMeasure(measureId).evaluate(record, {
@@ -79,4 +87,18 @@ export function clinicalEngineFor(valueSetSources: readonly unknown[]): MeasureE
     };
   }
   return cached.engine;
+}
+
+let shipped: Promise<MeasureEngine> | undefined;
+
+/**
+ * The engine over the value sets shipped with the app (src/measures/compiled-value-sets.ts),
+ * loaded on first use and shared by later runs.
+ */
+export function shippedClinicalEngine(): Promise<MeasureEngine> {
+  shipped ??= loadShippedValueSets().then(createClinicalEngine, (error: unknown) => {
+    shipped = undefined;
+    throw error;
+  });
+  return shipped;
 }

@@ -3,11 +3,7 @@
 // it with the real record builder and measure registry; tests pass a small real engine of their own.
 
 import type { PatientRecord } from '../clinical/patient-record';
-import type {
-  ReportPeriod,
-  ReportedMeasure,
-  StratificationFacts,
-} from '../measures/measure-report';
+import type { ReportPeriod, ReportedMeasure } from '../measures/measure-report';
 import type { ClinicalMeasureId, PatientMeasureResult } from '../measures/measure-result';
 
 export interface EngineMeasure extends ReportedMeasure {
@@ -17,6 +13,11 @@ export interface EngineMeasure extends ReportedMeasure {
 
 export interface RecordBuilderPort {
   add(resource: fhir4.FhirResource): void;
+  /**
+   * `Medication/<id>` references of the MedicationRequests added that no Medication added
+   * answers yet: fetch each once and `add` it before `build()` (see PatientRecordBuilder).
+   */
+  unresolvedMedicationReferences(): string[];
   build(): PatientRecord[];
 }
 
@@ -37,15 +38,8 @@ export interface MeasureEngine {
   ): PatientMeasureResult;
 }
 
-/** What the simple gender / age-band stratifiers need from a record. */
-export function stratificationFactsOfRecord(record: PatientRecord): StratificationFacts {
-  const b = record.birthDate;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return {
-    gender: record.gender,
-    ...(b ? { birthDate: `${String(b.year).padStart(4, '0')}-${pad(b.month)}-${pad(b.day)}` } : {}),
-  };
-}
+/** What the simple gender / age-band stratifiers need from a record (one path with the CLI). */
+export { stratificationFactsOfRecord } from '../analysis/panel-strata';
 
 /** Records from resources already in memory. */
 export function buildRecords(

@@ -121,8 +121,14 @@ async function inThread(
   body: PanelRequestBody,
   { signal, onProgress }: EvaluatePanelOptions,
 ): Promise<PanelResult> {
+  const clinical = engine === undefined ? await import('./clinical-engine') : undefined;
+  // The official Bundles when given (CLI --valuesets, tests), else the value sets shipped.
   const resolved =
-    engine ?? (await import('./clinical-engine')).clinicalEngineFor(body.valueSets ?? []);
+    engine ??
+    (body.valueSets !== undefined
+      ? clinical?.clinicalEngineFor(body.valueSets)
+      : await clinical?.shippedClinicalEngine());
+  if (resolved === undefined) throw new Error('no measure engine');
   const steps = evaluatePanelSteps(resolved, body);
   for (;;) {
     if (signal?.aborted) throw new PanelAbortedError();

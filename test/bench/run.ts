@@ -1,4 +1,8 @@
-// `npm run bench [-- --sizes 1000,10000] [-- --chunk 5000]`: how fast the measure engine runs
+// `npm run bench [-- --only engine,panel,patient] [-- --sizes 10000,100000] [-- --chunk 5000]
+// [-- --panel-sizes 1000,10000]`. Sections: "engine" (below), "panel" and "patient" (Chromium
+// against the sandbox, browser-bench.ts).
+//
+// Engine: how fast the measure engine runs
 // over synthetic panels, against the cost of merely parsing the same FHIR JSON. Prints figures,
 // never pass/fail (architecture.md: benchmarks are not timing tests).
 //
@@ -15,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { generatePatients } from '../../sandbox/generate/population';
 import { clinicalEngineFor } from '../../src/worker/clinical-engine';
 import type { MeasureEngine } from '../../src/worker/measure-engine';
+import { runBrowserBench } from './browser-bench';
 
 const ECQM = join(import.meta.dirname, '../../../shared/data/ecqm-2026');
 const PERIOD = { start: '2026-01-01', end: '2026-12-31' };
@@ -24,6 +29,10 @@ const SEED = 1;
 interface Options {
   sizes: number[];
   chunk: number;
+  /** Panel dashboard sizes in Chromium (browser-bench.ts). */
+  panelSizes: number[];
+  patientView: boolean;
+  sections: Set<'engine' | 'panel' | 'patient'>;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -42,7 +51,21 @@ function parseOptions(argv: readonly string[]): Options {
   return {
     sizes: numbers(value('--sizes'), [10_000, 100_000]),
     chunk: numbers(value('--chunk'), [5_000])[0] ?? 5_000,
+    panelSizes: numbers(value('--panel-sizes'), [1_000, 10_000]),
+    patientView: true,
+    sections: sectionsOf(value('--only')),
   };
+}
+
+function sectionsOf(text: string | undefined): Options['sections'] {
+  const all = ['engine', 'panel', 'patient'] as const;
+  if (text === undefined) return new Set(all);
+  const chosen = text.split(',').map((word) => {
+    const section = all.find((name) => name === word);
+    if (!section) throw new Error(`--only takes ${all.join(', ')}; got ${word}`);
+    return section;
+  });
+  return new Set(chosen);
 }
 
 function loadEngine(): MeasureEngine {
@@ -167,8 +190,18 @@ function report(size: number, totals: Totals, peak: Peak, engine: MeasureEngine)
   return lines.join('\n');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.sections.has('engine')) runEngineSection(options);
+  if (options.sections.has('panel') || options.sections.has('patient')) {
+    await runBrowserBench({
+      panelSizes: options.sections.has('panel') ? options.panelSizes : [],
+      patientView: options.sections.has('patient'),
+    });
+  }
+}
+
+function runEngineSection(options: Options): void {
   const engine = loadEngine();
   console.log(
     `Equity Lens bench: measures ${engine.measures.map((m) => m.id).join(', ')}; chunks of ${options.chunk.toLocaleString('en-US')} patients; Node ${process.version}`,
@@ -182,4 +215,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

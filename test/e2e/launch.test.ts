@@ -33,6 +33,23 @@ async function expectHeading(name: RegExp): Promise<void> {
   }
 }
 
+/**
+ * Waits for the panel dashboard: the app's panel screen (`panel-view`, src/app) showing the
+ * dashboard's root (`data-testid="panel-dashboard"`, src/features/panel).
+ */
+async function expectDashboard(): Promise<void> {
+  const view = page.locator('[data-testid="panel-view"]:not([hidden])');
+  try {
+    await view.waitFor({ timeout: 30_000 });
+    await view.getByTestId('panel-dashboard').first().waitFor({ timeout: 30_000 });
+  } catch (error) {
+    const shown = (await page.textContent('body'))?.replace(/\s+/g, ' ').slice(0, 500);
+    throw new Error(`No panel dashboard at ${page.url()}; the page shows: ${shown}`, {
+      cause: error,
+    });
+  }
+}
+
 async function waitForApp(): Promise<void> {
   await page.waitForURL(
     (url) => url.origin === appOrigin() && !url.pathname.startsWith('/launch'),
@@ -92,15 +109,36 @@ describe('EHR launch from the sandbox launcher', () => {
       .toMatch(/\w+/);
   });
 
-  it('explains that no patient is open on a practitioner-only launch', async () => {
+  it('opens the panel dashboard on a launch without a patient', async () => {
     await page.goto(urls().sandboxUrl);
     await page.getByRole('button', { name: 'Launch without a patient (panel)' }).click();
     await waitForApp();
-    await expect
-      .poll(() => page.getByRole('heading', { name: /no patient is open/i }).count(), {
-        timeout: 20_000,
-      })
-      .toBe(1);
+    await expectDashboard();
+    expect(await page.getByRole('region', { name: 'Patient banner' }).count()).toBe(0);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+  });
+
+  it('links a patient launch to the dashboard, and a reload and Back keep the chosen view', async () => {
+    const [patient] = await listPatients();
+    if (!patient) throw new Error('the sandbox has no patients');
+    await page.goto((await createLaunch(patient.id, await firstPractitionerId())).toString());
+    await waitForApp();
+    const banner = page.getByRole('region', { name: 'Patient banner' });
+    await banner.waitFor({ timeout: 20_000 });
+    await page.getByRole('link', { name: 'Panel dashboard' }).click();
+    await expectDashboard();
+    expect(new URL(page.url()).searchParams.get('view')).toBe('panel');
+
+    await page.reload();
+    await expectDashboard();
+    expect(new URL(page.url()).searchParams.get('view')).toBe('panel');
+    // Nothing about the patient or the session is in the address bar.
+    expect(page.url()).not.toContain(patient.id);
+    expect(new URL(page.url()).searchParams.get('code')).toBeNull();
+
+    await page.goBack();
+    await banner.waitFor({ timeout: 20_000 });
+    expect(new URL(page.url()).searchParams.get('view')).toBeNull();
   });
 
   it('shows the session-expired screen after the EHR ends the session', async () => {
@@ -121,7 +159,7 @@ describe('standalone launch', () => {
     const patient = patients[1];
     if (!patient) throw new Error('the sandbox has too few patients');
     await page.goto(urls().sandboxUrl);
-    await page.getByRole('button', { name: 'Standalone launch' }).click();
+    await page.getByRole('button', { name: 'Standalone launch: patient chart' }).click();
     await page.waitForURL((url) => url.pathname === '/auth/authorize', { timeout: 30_000 });
     await page.getByRole('radio', { name: patient.name }).check();
     await page.getByRole('button', { name: 'Allow' }).click();
@@ -133,10 +171,27 @@ describe('standalone launch', () => {
       .toContain(patient.name);
   });
 
-  it('shows the denial when the user refuses access', async () => {
+  it('signs in for the panel without a patient picker and opens the dashboard', async () => {
+    await page.goto(urls().sandboxUrl);
+    await page.getByRole('button', { name: 'Standalone launch: panel dashboard' }).click();
+    await page.waitForURL((url) => url.pathname === '/auth/authorize', { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Allow' }).waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('heading', { name: 'Choose the patient' }).count()).toBe(0);
+    expect(await page.getByRole('radio').count()).toBe(0);
+    const scopes = (await page.locator('ul.scopes').textContent()) ?? '';
+    expect(scopes).not.toContain('launch');
+    expect(scopes).toContain('user/Patient.rs');
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await waitForApp();
+    await expectDashboard();
+  });
+
+  it('asks which kind of launch, then shows the denial when the user refuses access', async () => {
     await page.goto(
       new URL(`launch/?iss=${encodeURIComponent(urls().fhirBaseUrl)}`, urls().appUrl).toString(),
     );
+    await expectHeading(/what would you like to open/i);
+    await page.getByRole('link', { name: "Open a patient's chart" }).click();
     await page.waitForURL((url) => url.pathname === '/auth/authorize', { timeout: 30_000 });
     await page.getByRole('button', { name: 'Deny' }).click();
     await waitForApp();

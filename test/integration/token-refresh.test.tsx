@@ -1,5 +1,5 @@
 // A practitioner-only launch whose access token is about to expire: fhirclient refreshes it
-// (offline_access) before the first read, and the app asks for a patient.
+// (offline_access) before the first read, and the app opens the panel dashboard.
 import { render, screen, within } from '@testing-library/react';
 import FHIR from 'fhirclient';
 import { setupServer } from 'msw/node';
@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decideLaunch } from '../../launch/clients';
 import { App } from '../../src/app/app';
 import { connectFhirclientSession } from '../../src/fhir/fhirclient-session';
+import { StandInPanelDashboard } from '../unit/app/stand-in-panel-dashboard';
 import { drAdams } from '../unit/fhir/fixtures';
 import { appOrigin, fhirBase, idToken, smartFhirServer, visit } from './smart-fhir-server';
 
@@ -18,7 +19,7 @@ afterAll(() => server.close());
 const scope = 'launch openid fhirUser offline_access user/Practitioner.rs user/Patient.rs';
 
 describe('a practitioner-only launch with a short-lived token', () => {
-  it('refreshes the token before reading and explains that no patient is open', async () => {
+  it('refreshes the token before reading and opens the panel dashboard', async () => {
     const tokenRequests: URLSearchParams[] = [];
     const user = idToken({ fhirUser: `${fhirBase}/Practitioner/dr-adams` });
     server.use(
@@ -64,11 +65,19 @@ describe('a practitioner-only launch with a short-lived token', () => {
       noRedirect: true,
     });
 
-    render(<App connect={connectFhirclientSession} today={new Date(2026, 2, 15)} sandboxUrl="/" />);
+    render(
+      <App
+        connect={connectFhirclientSession}
+        today={new Date(2026, 2, 15)}
+        sandboxUrl="/"
+        panelDashboard={StandInPanelDashboard}
+      />,
+    );
 
-    const noPatient = await screen.findByTestId('no-patient');
-    expect(within(noPatient).getByRole('heading', { name: 'No patient is open' })).toBeDefined();
-    expect(noPatient.textContent).toContain('signed in as Dr. Grace Adams');
+    const dashboard = await screen.findByTestId('panel-dashboard');
+    expect(within(dashboard).getByRole('heading', { name: 'Panel dashboard' })).toBeDefined();
+    expect(within(dashboard).getByTestId('panel-user').textContent).toBe('Practitioner/dr-adams');
+    expect(screen.queryByTestId('no-patient')).toBeNull();
     expect(screen.getByTestId('signed-in-user').textContent).toBe('Dr. Grace Adams');
     expect(tokenRequests.map((form) => form.get('grant_type'))).toEqual([
       'authorization_code',

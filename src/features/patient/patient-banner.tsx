@@ -2,6 +2,7 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
+import { readInterpreterNeeded, readPreferredLanguage } from '../../clinical/demographics/language';
 import { formatHumanName } from './human-name';
 import type { CalendarDate } from './patient-demographics';
 import {
@@ -26,6 +27,23 @@ interface BannerFacts {
   sex: string;
   identifier: { label: string; value: string };
   deceased: string | undefined;
+  language: string;
+  /** True only when an interpreter need is recorded as yes. */
+  interpreter: boolean;
+}
+
+function describeLanguage(patient: fhir4.Patient): string {
+  const language = readPreferredLanguage(patient);
+  switch (language.status) {
+    case 'recorded':
+      return language.value.label;
+    case 'asked-declined':
+      return 'Declined to answer';
+    case 'unknown':
+      return 'Unknown';
+    case 'not-collected':
+      return 'Not recorded';
+  }
 }
 
 function readBannerFacts(patient: fhir4.Patient, today: CalendarDate): BannerFacts {
@@ -55,6 +73,11 @@ function readBannerFacts(patient: fhir4.Patient, today: CalendarDate): BannerFac
           ? `Deceased ${formatCalendarDate(deceased.on)}`
           : 'Deceased'
         : undefined,
+    language: describeLanguage(patient),
+    interpreter: (() => {
+      const need = readInterpreterNeeded(patient);
+      return need.status === 'recorded' && need.value === 'yes';
+    })(),
   };
 }
 
@@ -94,13 +117,21 @@ export function PatientBanner({ patient, today }: PatientBannerProps) {
             data-testid="patient-deceased"
           />
         ) : null}
+        {facts.interpreter ? (
+          <Chip
+            label="Interpreter needed"
+            color="primary"
+            size="small"
+            data-testid="patient-interpreter"
+          />
+        ) : null}
       </Box>
       <Box
         component="dl"
         sx={{
           m: 0,
           display: 'grid',
-          gridTemplateColumns: { xs: 'repeat(2, minmax(0, 1fr))', sm: 'repeat(4, minmax(0, 1fr))' },
+          gridTemplateColumns: { xs: 'repeat(2, minmax(0, 1fr))', sm: 'repeat(5, minmax(0, 1fr))' },
           gap: 2,
         }}
       >
@@ -112,6 +143,7 @@ export function PatientBanner({ patient, today }: PatientBannerProps) {
           value={facts.identifier.value}
           testId="patient-identifier"
         />
+        <Field label="Preferred language" value={facts.language} testId="patient-language" />
       </Box>
     </Paper>
   );
@@ -120,7 +152,13 @@ export function PatientBanner({ patient, today }: PatientBannerProps) {
 /** One line naming the patient, for EHRs that already show their own banner. */
 export function PatientContextLine({ patient, today }: PatientBannerProps) {
   const facts = readBannerFacts(patient, today);
-  const parts = [facts.age, facts.sex, ...(facts.deceased ? [facts.deceased] : [])];
+  const parts = [
+    facts.age,
+    facts.sex,
+    `Language: ${facts.language}`,
+    ...(facts.interpreter ? ['Interpreter needed'] : []),
+    ...(facts.deceased ? [facts.deceased] : []),
+  ];
   return (
     <Box
       component="section"

@@ -39,7 +39,11 @@ function isResourceOfType<K extends fhir4.FhirResource['resourceType']>(
   );
 }
 
-async function readPatient(session: FhirSession, signal: AbortSignal): Promise<PatientInContext> {
+/** Reads the session's patient in context (a launch's, or a chart opened from the dashboard). */
+export async function readPatientInContext(
+  session: FhirSession,
+  signal: AbortSignal,
+): Promise<PatientInContext> {
   if (session.patientId === undefined) return { kind: 'no-patient' };
   const body = await session.request<unknown>(`Patient/${encodeURIComponent(session.patientId)}`, {
     signal,
@@ -78,7 +82,7 @@ export async function readLaunchContext(
   signal: AbortSignal,
 ): Promise<LaunchContext> {
   const [patient, user] = await Promise.all([
-    readPatient(session, signal),
+    readPatientInContext(session, signal),
     readUser(session, signal),
   ]);
   return { patient, user };

@@ -71,6 +71,21 @@ export interface LoadFailure {
   resourceType: string;
 }
 
+/** Why a panel source found nobody (panel-loading.md §3: many servers set no generalPractitioner). */
+export type EmptySourceReason =
+  /** The search, Group or List worked and named no patients. */
+  | 'no-matches'
+  /** The server refused the source's search (400/422/501) or ignored its filter. */
+  | 'not-supported';
+
+/** A source that found nobody, so the UI can say so and offer the others. */
+export interface EmptySource {
+  kind: PanelSourceKind;
+  reason: EmptySourceReason;
+  /** The other sources worth offering, best first (Group and List need an id from the user). */
+  alternatives: PanelSourceKind[];
+}
+
 export interface LoadReport {
   strategy: LoadStrategy;
   /** Why this rung (e.g. "Group/$export is not in the CapabilityStatement"), in plain words. */
@@ -85,6 +100,8 @@ export interface LoadReport {
   /** True when any failure means some data is missing: rates are then marked partial. */
   partial: boolean;
   cancelled: boolean;
+  /** Present when the source found no patients (nothing else was loaded). */
+  emptySource?: EmptySource;
 }
 
 /** What `loadPanel` (./panel-loader.ts) takes. */
@@ -94,6 +111,11 @@ export interface PanelLoadOptions {
   accessToken: () => string | undefined;
   source: PanelSource;
   plan: QueryPlan;
+  /**
+   * The scopes the token was granted (the token response's space-separated `scope`), when known:
+   * Bulk Data export is then tried only with user- or system-level read access to Patient.
+   */
+  grantedScopes?: string;
   /** Force a rung (tests, benchmarks); default: the best the server supports. */
   strategy?: LoadStrategy;
   /** Requests in flight at once (default 4). */
@@ -104,6 +126,8 @@ export interface PanelLoadOptions {
   /** Resources as each page or NDJSON chunk arrives; the caller keeps what it needs and drops them. */
   onResources: (resources: fhir4.FhirResource[]) => void;
   onProgress?: (progress: LoadProgress) => void;
+  /** Waits and sizes (tests, benchmarks); defaults suit a real server. */
+  tuning?: LoadTuning;
 }
 
 /**
@@ -113,3 +137,65 @@ export interface PanelLoadOptions {
  */
 export type PanelLoadErrorKind =
   'session-expired' | 'forbidden' | 'not-found' | 'unreachable' | 'server' | 'cancelled';
+
+/** The error `loadPanel` and `fetchResourcesByReference` throw; its message carries no PHI. */
+export class PanelLoadError extends Error {
+  readonly kind: PanelLoadErrorKind;
+  readonly status?: number;
+
+  constructor(
+    kind: PanelLoadErrorKind,
+    message: string,
+    options?: { status?: number; cause?: unknown },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PanelLoadError';
+    this.kind = kind;
+    if (options?.status !== undefined) this.status = options.status;
+  }
+}
+
+/**
+ * Waits and sizes the loader uses; tests shorten the waits, benchmarks may raise the page size.
+ * Every field is optional; the defaults suit a real server.
+ */
+export interface LoadTuning {
+  /** Retries of one request after 429/5xx or a network error (default 3). */
+  maxRetries?: number;
+  /** First backoff when the server sends no `Retry-After`, doubled per retry (default 1000 ms). */
+  backoffMs?: number;
+  /** Longest single wait, whatever `Retry-After` asks (default 60 000 ms). */
+  maxWaitMs?: number;
+  /** Shortest wait between two export status polls, whatever `Retry-After` says (default 500 ms). */
+  minPollMs?: number;
+  /** Give up an export that is not complete after this long and fall down a rung (default 1 h). */
+  exportTimeoutMs?: number;
+  /** `_count` asked of every search; servers may lower it silently (default 1000). */
+  pageSize?: number;
+  /** Longest URL the loader builds, in characters (default 8000). */
+  maxUrlLength?: number;
+  /** Most patient ids in one comma list, whatever the URL length allows (default 200). */
+  maxIdsPerQuery?: number;
+  /** GET entries in one batch Bundle (default 50). */
+  batchSize?: number;
+  /** NDJSON resources handed to `onResources` at a time (default 500). */
+  ndjsonBatchSize?: number;
+}
+
+/** What `fetchResourcesByReference` (./panel-loader.ts) takes. */
+export interface ReferenceFetchOptions {
+  fhirBaseUrl: string;
+  accessToken: () => string | undefined;
+  fetch?: typeof fetch;
+  /** Requests in flight at once (default 4). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  tuning?: LoadTuning;
+  /** Progress in the `resolving-references` phase (requests, pages done / total). */
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface ReferenceFetchResult {
+  resources: fhir4.FhirResource[];
+  failures: LoadFailure[];
+}

@@ -87,7 +87,7 @@ export function writeInputFolder(): string {
 
 /**
  * Runs the CLI in-process and returns its output. By default with the small test engine and a
- * fixed clock; `settings: {}` runs the real engine (official value sets).
+ * fixed clock; `settings: {}` runs the real engine (the value sets shipped with the app).
  */
 export async function runCli(
   argv: string[],

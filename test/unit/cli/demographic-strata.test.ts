@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DemographicStrata } from '../../../src/cli/demographic-strata';
+import { DemographicStrata } from '../../../src/analysis/demographic-strata';
 import { measureReportProblems } from '../measures/measure-report-shape';
 import { runCli } from './cli-fixtures';
 import { writeDemographicsFolder } from './demographics-fixtures';

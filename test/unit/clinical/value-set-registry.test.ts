@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeKey, loadValueSetRegistry } from '../../../src/clinical/value-set-registry';
+import {
+  codeKey,
+  loadValueSetRegistry,
+  registryFromValueSetCodes,
+} from '../../../src/clinical/value-set-registry';
 
 const ECQM = join(import.meta.dirname, '../../../../shared/data/ecqm-2026');
 const OFFICE_VISIT =
@@ -52,5 +56,41 @@ describe('loadValueSetRegistry', () => {
       },
     ]);
     expect(small.hasAny('http://example.org/vs', ['x|y', 'http://loinc.org|1-1'])).toBe(true);
+  });
+});
+
+describe('registryFromValueSetCodes', () => {
+  const registry = registryFromValueSetCodes([
+    {
+      url: `${OFFICE_VISIT}|20180310`,
+      oid: '2.16.840.1.113883.3.464.1003.101.12.1001',
+      codes: { 'http://www.ama-assn.org/go/cpt': ['99213', '99214'] },
+    },
+    // A second version of the same value set merges by canonical URL.
+    { url: OFFICE_VISIT, oid: null, codes: { 'http://snomed.info/sct': ['185463005'] } },
+    { url: DIABETES, oid: null, codes: {} },
+  ]);
+
+  it.each([
+    [OFFICE_VISIT, 'http://www.ama-assn.org/go/cpt', '99214', true],
+    [
+      'urn:oid:2.16.840.1.113883.3.464.1003.101.12.1001',
+      'http://snomed.info/sct',
+      '185463005',
+      true,
+    ],
+    [`${OFFICE_VISIT}|2099`, 'http://www.ama-assn.org/go/cpt', '99213', true],
+    [OFFICE_VISIT, 'http://snomed.info/sct', '99213', false],
+    [DIABETES, 'http://www.ama-assn.org/go/cpt', '99213', false],
+  ])('answers whether %s holds %s|%s', (url, system, code, expected) => {
+    expect(registry.has(url, codeKey(system, code))).toBe(expected);
+  });
+
+  it('knows every value set given, even one without codes', () => {
+    expect([
+      registry.size,
+      registry.knows(DIABETES),
+      registry.knows('http://example.org/x'),
+    ]).toEqual([2, true, false]);
   });
 });

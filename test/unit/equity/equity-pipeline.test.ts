@@ -62,13 +62,20 @@ describe('equity pipeline', () => {
     const ranking = rankGaps([{ measureId: 'CMS125', stratifierId: 'race', comparisons }]);
     expect(ranking.gaps.map((g) => g.key)).not.toContain('absent:asked-declined');
     // Asian has the lowest adverse rate (10/60) but 10 unscreened is a small cell, so its rate is
-    // withheld and White (60/300) is the reference. Unknown (20/45) ranks above Black (80/200).
+    // withheld and White (60/300) is the reference.
     expect(withheld['category:asian']).toBe('small-cell');
     expect(comparisons.find((c) => c.isReference)?.key).toBe('category:white');
-    expect(ranking.gaps.slice(0, 2).map((g) => g.key)).toEqual([
-      'absent:unknown',
-      'category:black',
-    ]);
+    // The 7 who declined are protected by the smallest stratum that can serve, Unknown (45), not
+    // by the panel totals, which stay published; so Unknown is not ranked and Black (80/200) is.
+    expect(withheld['absent:unknown']).toBe('complementary');
+    expect(published.total).toMatchObject({
+      patients: { kind: 'value', value: 612 },
+      eligible: { kind: 'value', value: 612 },
+      numerator: { kind: 'value', value: 440 },
+      notMet: { kind: 'value', value: 172 },
+      rate: { kind: 'value', rate: 440 / 612 },
+    });
+    expect(ranking.gaps.map((g) => g.key)).toEqual(['category:black']);
     expect(JSON.parse(JSON.stringify({ published, comparisons, indices, ranking }))).toEqual({
       published,
       comparisons,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { excludesNull, isMeaningful, rankGaps } from '../../../src/equity/gap-ranking';
+import {
+  excludesNull,
+  isMeaningful,
+  rankGaps,
+  ratioExcludesOne,
+} from '../../../src/equity/gap-ranking';
 import { compareToReference } from '../../../src/equity/reference-comparison';
 import type { MeasureStratumCounts } from '../../../src/equity/stratify-outcomes';
 
@@ -33,6 +38,28 @@ describe('gap ranking', () => {
     expect(isMeaningful(0.02, ratio(1.2))).toBe(true);
     expect(isMeaningful(0.02, ratio(1.1))).toBe(false);
     expect(isMeaningful(0.02, ratio(1.1), { absoluteDifference: 0.01, rateRatio: 2 })).toBe(true);
+  });
+
+  it('reads an unbounded ratio (reference with no adverse outcome) as meaningful, by its lower limit', () => {
+    const unbounded = (lower: number) => ({
+      kind: 'unbounded-above' as const,
+      lower,
+      level: 0.95,
+      method: 'koopman-score' as const,
+      note: 'no events in group 2',
+    });
+    expect(isMeaningful(0.01, unbounded(0.4))).toBe(true);
+    expect(ratioExcludesOne(unbounded(1.63))).toBe(true);
+    expect(ratioExcludesOne(unbounded(0.4))).toBe(false);
+    expect(isMeaningful(0.01, { kind: 'not-estimable', reason: 'no events' })).toBe(false);
+    expect(ratioExcludesOne({ kind: 'not-estimable', reason: 'no events' })).toBe(false);
+    const value = (lower: number, upper: number) => ({
+      kind: 'value' as const,
+      value: (lower + upper) / 2,
+      ci: { lower, upper, level: 0.95, method: 'koopman-score' as const },
+    });
+    expect(ratioExcludesOne(value(0, 0.61))).toBe(true);
+    expect(ratioExcludesOne(value(0.8, 1.2))).toBe(false);
   });
 
   it('ranks meaningful significant gaps first across measures with the patients behind them', () => {

@@ -2,6 +2,7 @@
 // x = 0 and x = 1, and a naive check that the limits solve the Poisson tail equations by direct
 // summation of the Poisson pmf. Median coverage: exact binomial(n, ½) fractions.
 import { describe, expect, it } from 'vitest';
+import type { Estimate, Interval } from '../../../src/equity/interval';
 import {
   eventRate,
   meanWithTInterval,
@@ -12,6 +13,11 @@ import {
 
 const close = (actual: number, expected: number, tol = 1e-9) =>
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected)));
+
+function ciOf(estimate: Estimate): Interval {
+  if (estimate.kind !== 'value') throw new Error(`expected a value: ${JSON.stringify(estimate)}`);
+  return estimate.ci;
+}
 
 function poissonCdf(k: number, mu: number): number {
   let term = Math.exp(-mu);
@@ -32,20 +38,22 @@ describe('exact Poisson interval', () => {
     [37, 26.05141456710603, 50.999626141930825],
     [250, 219.9679956309373, 282.98770504231607],
   ])('count %i matches scipy gamma quantiles', (x, lo, hi) => {
-    const ci = poissonExactCountInterval(x);
+    const count = poissonExactCountInterval(x);
+    expect(count).toMatchObject({ kind: 'value', value: x });
+    const ci = ciOf(count);
     close(ci.lower, lo);
     close(ci.upper, hi);
   });
 
   it('uses the closed forms −ln(0.025) and −ln(0.975) at 0 and 1 events', () => {
-    close(poissonExactCountInterval(0).upper, -Math.log(0.025), 1e-13);
-    close(poissonExactCountInterval(1).lower, -Math.log(0.975), 1e-13);
+    close(ciOf(poissonExactCountInterval(0)).upper, -Math.log(0.025), 1e-13);
+    close(ciOf(poissonExactCountInterval(1)).lower, -Math.log(0.975), 1e-13);
   });
 
   it.each([3, 12, 60])(
     'limits for %i events solve the Poisson tail equations (naive pmf sums)',
     (x) => {
-      const ci = poissonExactCountInterval(x);
+      const ci = ciOf(poissonExactCountInterval(x));
       close(1 - poissonCdf(x - 1, ci.lower), 0.025, 1e-10);
       close(poissonCdf(x, ci.upper), 0.025, 1e-10);
     },
@@ -74,6 +82,7 @@ describe('continuous outcomes', () => {
     close(m.ci.lower, 2.7208081231360755);
     close(m.ci.upper, 4.979191876863925);
     const s = summarizeContinuous(values);
+    if (s.kind !== 'value') throw new Error('expected a value');
     expect(s.standardDeviation).toBeCloseTo(1.5785013990068766, 12);
   });
 

@@ -7,6 +7,7 @@ import {
   bestPerformingKey,
   compareToReference,
 } from '../../../src/equity/reference-comparison';
+import { ratioExcludesOne } from '../../../src/equity/gap-ranking';
 import { katzRateRatio, newcombeDifference } from '../../../src/equity/proportion-statistics';
 import type { MeasureStratumCounts } from '../../../src/equity/stratify-outcomes';
 
@@ -95,5 +96,38 @@ describe('compareToReference', () => {
       kind: 'not-estimable',
       reason: 'no adverse outcomes in either group',
     });
+  });
+
+  it('0/10 vs 5/10 on screen: the ratio interval agrees with Fisher p = 0.0325 (issue 7 §5)', () => {
+    // CMS122 is a decrease measure, so the numerator (HbA1c > 9%) is the adverse outcome. Values:
+    // Koopman score limits from statsmodels 0.15.0 (see proportion-statistics.test.ts) and
+    // scipy.stats.fisher_exact.
+    const result = compareToReference([cell('a', 10, 0), cell('b', 10, 5)], {
+      improvementNotation: 'decrease',
+      reference: { kind: 'group', key: 'category:a' },
+    });
+    const b = result[1];
+    expect(b?.test).toMatchObject({ kind: 'value', test: 'fisher-exact' });
+    expect(b?.test.kind === 'value' ? b.test.pValue : 0).toBeCloseTo(0.032507739938080496, 12);
+    // The reference has no adverse outcome: the ratio is unbounded above, at least 1.63 times.
+    const unbounded = b?.rateRatio;
+    if (unbounded?.kind !== 'unbounded-above')
+      throw new Error(`expected an unbounded ratio: ${JSON.stringify(unbounded)}`);
+    expect(unbounded.method).toBe('koopman-score');
+    expect(unbounded.lower).toBeCloseTo(1.631692487384905, 12);
+    expect(ratioExcludesOne(unbounded)).toBe(true);
+    expect(JSON.parse(JSON.stringify(b))).toEqual(b);
+
+    // The other way round: a stratum with no adverse outcome against a reference with 5/10.
+    const reversed = compareToReference([cell('a', 10, 5), cell('b', 10, 0)], {
+      improvementNotation: 'decrease',
+      reference: { kind: 'group', key: 'category:a' },
+    })[1];
+    const ratio = reversed?.rateRatio;
+    if (ratio?.kind !== 'value') throw new Error(`expected a value: ${JSON.stringify(ratio)}`);
+    expect(ratio.value).toBe(0);
+    expect(ratio.ci.method).toBe('koopman-score');
+    expect(ratio.ci.upper).toBeCloseTo(0.6128605774257668, 12);
+    expect(ratioExcludesOne(ratio)).toBe(true);
   });
 });

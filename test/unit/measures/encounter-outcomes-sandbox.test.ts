@@ -63,5 +63,5 @@ describe('readmission on the sandbox population', () => {
     expect(los.kind === 'value' && los.mean > 2.5 && los.mean < 5).toBe(true);
     expect(deaths / stays).toBeGreaterThan(0.02);
     expect(deaths / stays).toBeLessThan(0.09);
-  });
+  }, 60_000); // generates a 6,000-patient population: seconds of CPU, more on a loaded machine
 });

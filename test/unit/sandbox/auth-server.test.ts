@@ -174,6 +174,44 @@ describe('standalone decision', () => {
     ).toBe('error-page');
   });
 
+  it('signs a practitioner in without a patient picker or patient context when launch/patient is not asked for', () => {
+    const { server } = makeServer();
+    const outcome = server.authorize(
+      authorizeQuery({
+        scope:
+          'openid fhirUser offline_access user/Patient.rs user/Observation.rs patient/Patient.rs',
+      }),
+    );
+    if (outcome.kind !== 'login') throw new Error('expected login');
+    expect(outcome.pending.needsPatient).toBe(false);
+    const code =
+      redirectParams(
+        // A patient id in the form (not shown without launch/patient) must not become context.
+        server.decide(outcome.pending.id, {
+          approve: true,
+          practitionerId: 'dr1',
+          patientId: 'p1',
+        }),
+      ).get('code') ?? '';
+    const token = server.token(tokenForm(code));
+    expect(token.status).toBe(200);
+    const body = token.body as Record<string, unknown>;
+    expect(body.patient).toBeUndefined();
+    expect(String(body.scope).split(' ')).toEqual([
+      'openid',
+      'fhirUser',
+      'offline_access',
+      'user/Patient.rs',
+      'user/Observation.rs',
+    ]);
+    expect(typeof body.id_token).toBe('string');
+    expect(typeof body.refresh_token).toBe('string');
+    const access = server.authenticate(`Bearer ${String(body.access_token)}`);
+    if (!access.ok) throw new Error('expected the access token to authenticate');
+    expect(access.grant.patientId).toBeUndefined();
+    expect(access.access.read('Patient')).toEqual({ kind: 'all' });
+  });
+
   it('refuses approval without a patient when launch/patient was asked for', () => {
     const { server } = makeServer();
     const outcome = server.authorize(authorizeQuery({ scope: 'launch/patient patient/*.rs' }));

@@ -203,7 +203,7 @@ describe('create', () => {
     expect(h.store.get('ServiceRequest', '1')).toMatchObject({ status: 'active' });
   });
 
-  it.each(['Patient', 'Observation', 'Practitioner', 'Immunization'])('POST /%s → 405', (type) => {
+  it.each(['Patient', 'Practitioner', 'Immunization'])('POST /%s → 405', (type) => {
     outcomeOf(world().post(type, { resourceType: type }), 405, 'not-supported');
   });
 
@@ -310,7 +310,6 @@ describe('batch', () => {
   });
 
   it.each<[string, unknown, string]>([
-    ['a transaction', { resourceType: 'Bundle', type: 'transaction', entry: [] }, 'not-supported'],
     ['a collection', { resourceType: 'Bundle', type: 'collection', entry: [] }, 'invalid'],
     ['not a Bundle', { resourceType: 'Patient' }, 'invalid'],
     ['no body', undefined, 'invalid'],
@@ -360,14 +359,17 @@ describe('CapabilityStatement', () => {
     expect(types).toContain('Immunization');
   });
 
-  it('lists create only for ServiceRequest and Task', () => {
+  it('lists create for the referral and decline types, update for ServiceRequest and Task', () => {
     for (const resource of rest?.resource ?? []) {
       const codes = resource.interaction?.map((i) => i.code);
-      expect(codes).toEqual(
-        ['ServiceRequest', 'Task'].includes(resource.type)
-          ? ['read', 'search-type', 'create']
-          : ['read', 'search-type'],
-      );
+      const create = ['ServiceRequest', 'Task', 'Procedure', 'Observation'].includes(resource.type);
+      const update = ['ServiceRequest', 'Task'].includes(resource.type);
+      expect(codes).toEqual([
+        'read',
+        'search-type',
+        ...(create ? ['create'] : []),
+        ...(update ? ['update'] : []),
+      ]);
     }
   });
 

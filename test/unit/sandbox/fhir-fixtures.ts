@@ -12,10 +12,12 @@ export const LOINC = 'http://loinc.org';
 export const patientAccess = (patientId: string): FhirAccess => ({
   read: () => ({ kind: 'patient', patientId }),
   create: () => ({ kind: 'patient', patientId }),
+  update: () => ({ kind: 'patient', patientId }),
 });
 export const noAccess: FhirAccess = {
   read: () => ({ kind: 'none' }),
   create: () => ({ kind: 'none' }),
+  update: () => ({ kind: 'none' }),
 };
 
 export function patient(id: string, more: Partial<fhir4.Patient> = {}): fhir4.Patient {

@@ -283,7 +283,7 @@ describe('reference, string and type-specific parameters', () => {
     ['Patient?name:phonetic=jon', 'name'],
     ['Observation?subject.name=jose', 'subject.name'],
     ['Observation?foo=bar', 'foo'],
-    ['Observation?_include=Observation:patient', '_include'],
+    ['Observation?_revinclude=Observation:patient', '_revinclude'],
     ['Patient?code=x', 'code'],
     ['Observation?_count=5&_count=6', '_count'],
   ])('%s → 400 naming %s', (url, param) => {

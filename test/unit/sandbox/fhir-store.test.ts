@@ -33,10 +33,10 @@ describe('FhirStore', () => {
     expect(ids(store.entriesByPatient('Observation', 'p'))).toEqual(['o1']);
     expect(ids(store.entriesByPatient('Coverage', 'p'))).toEqual(['c']);
     const [byCode, bySystemCode] = tokenIndexKeys('code', { system: LOINC, code: '4548-4' });
-    expect(ids(store.entriesByToken('Observation', byCode ?? ''))).toEqual(['o1']);
-    expect(ids(store.entriesByToken('Observation', bySystemCode ?? ''))).toEqual(['o1']);
+    expect(ids(store.entriesByKey('Observation', byCode ?? ''))).toEqual(['o1']);
+    expect(ids(store.entriesByKey('Observation', bySystemCode ?? ''))).toEqual(['o1']);
     const [, noSystem] = tokenIndexKeys('code', { system: undefined, code: 'x' });
-    expect(ids(store.entriesByToken('Observation', noSystem ?? ''))).toEqual(['o2']);
+    expect(ids(store.entriesByKey('Observation', noSystem ?? ''))).toEqual(['o2']);
   });
 
   it('re-indexes a replaced resource and keeps its place', () => {
@@ -48,7 +48,7 @@ describe('FhirStore', () => {
     expect(ids(store.entriesByPatient('Observation', 'q'))).toEqual(['o1']);
     expect(ids(store.entries('Observation'))).toEqual(['o1', 'o2']);
     const [oldCode] = tokenIndexKeys('code', { system: LOINC, code: '4548-4' });
-    expect(ids(store.entriesByToken('Observation', oldCode ?? ''))).toEqual(['o2']);
+    expect(ids(store.entriesByKey('Observation', oldCode ?? ''))).toEqual(['o2']);
     expect(store.count('Observation')).toBe(2);
   });
 

@@ -8,7 +8,13 @@ import {
   npiCheckDigit,
   practitionerCount,
 } from '../../../sandbox/generate/population';
-import { EXT, SYS } from '../../../sandbox/generate/codes';
+import { EXT, OMB_RACE, SYS } from '../../../sandbox/generate/codes';
+import {
+  FAMILY_NAMES,
+  FIRST_NAMES,
+  FIRST_NAMES_BY_LANGUAGE,
+  firstNamePool,
+} from '../../../sandbox/generate/names';
 
 const TODAY = '2026-06-30';
 const small = generatePopulation({ seed: 7, patients: 300, today: TODAY });
@@ -126,12 +132,17 @@ describe('generatePopulation: ids, references and dates', () => {
     }
   });
 
-  it('resolves every reference within the output', () => {
+  it('resolves every reference within the output (a `#id` within its own resource)', () => {
     const known = new Set(small.resources.map((r) => `${r.resourceType}/${r.id ?? ''}`));
-    const refs = small.resources.flatMap((r) => references(r));
+    const refs = small.resources.flatMap((r) => {
+      const contained = new Set(
+        ((r as fhir4.DomainResource).contained ?? []).map((c) => `#${c.id ?? ''}`),
+      );
+      return references(r).map((ref) => ({ ref, resolves: known.has(ref) || contained.has(ref) }));
+    });
     expect(refs.length).toBeGreaterThan(5000);
-    const dangling = refs.filter((ref) => !known.has(ref));
-    expect(dangling).toEqual([]);
+    expect(refs.some((r) => r.ref.startsWith('#'))).toBe(true);
+    expect(refs.filter((r) => !r.resolves)).toEqual([]);
   });
 
   it('uses subject / beneficiary / for to point at the patient', () => {
@@ -348,5 +359,69 @@ describe('patient names', () => {
       .flatMap((p) => p.name ?? [])
       .filter((n) => n.given && n.given.length > 1 && n.given[0] === n.given[1]);
     expect(repeated).toEqual([]);
+  });
+
+  const big = generatePopulation({ seed: 1, patients: 3000, today: TODAY });
+  const patients = ofType<fhir4.Patient>(big.resources, 'Patient');
+  const preferred = (p: fhir4.Patient): string | null =>
+    p.communication?.find((c) => c.preferred)?.language.coding?.[0]?.code ?? null;
+  const raceCodes = (p: fhir4.Patient): string[] =>
+    (p.extension?.find((e) => e.url === EXT.race)?.extension ?? [])
+      .filter((e) => e.url === 'ombCategory')
+      .map((e) => e.valueCoding?.code ?? '');
+  const firstNamesOf = (p: fhir4.Patient): string[] => p.name?.[0]?.given ?? [];
+
+  it('draws first and middle names from the pool of the preferred language, never by race', () => {
+    const english = ['en', 'en-US', null];
+    let languageNamed = 0;
+    for (const p of patients) {
+      const pool = firstNamePool(preferred(p));
+      const names = [...pool.female, ...pool.male];
+      for (const given of firstNamesOf(p)) expect(names, `${p.id ?? ''} ${given}`).toContain(given);
+      if (!english.includes(preferred(p))) languageNamed += 1;
+    }
+    expect(languageNamed).toBeGreaterThan(100);
+    expect(Object.keys(FIRST_NAMES_BY_LANGUAGE).sort()).toEqual([
+      'ar',
+      'es',
+      'fa',
+      'hi',
+      'ko',
+      'ru',
+      'tl',
+      'vi',
+      'zh',
+    ]);
+    // Black and White English speakers draw from one pool: both use most of it.
+    for (const race of [OMB_RACE.black.code, OMB_RACE.white.code]) {
+      const used = new Set(
+        patients
+          .filter((p) => english.includes(preferred(p)) && raceCodes(p).includes(race))
+          .map((p) => firstNamesOf(p)[0]),
+      );
+      expect(used.size, race).toBeGreaterThan(
+        0.8 * (FIRST_NAMES.female.length + FIRST_NAMES.male.length),
+      );
+    }
+  });
+
+  it('gives Black, White, AIAN, NHPI and multiracial patients family names from one pool', () => {
+    expect(FAMILY_NAMES.black).toBe(FAMILY_NAMES.white);
+    expect(FAMILY_NAMES.aian).toBe(FAMILY_NAMES.white);
+    expect(FAMILY_NAMES.nhpi).toBe(FAMILY_NAMES.white);
+    expect(FAMILY_NAMES.multiracial).toBe(FAMILY_NAMES.white);
+    const black = patients.filter((p) => raceCodes(p).includes(OMB_RACE.black.code));
+    expect(black.length).toBeGreaterThan(300);
+    // Hispanic Black patients may carry a Spanish family name; everyone else the general pool.
+    const general = black.filter((p) => FAMILY_NAMES.white.includes(p.name?.[0]?.family ?? ''));
+    expect(general.length / black.length).toBeGreaterThan(0.9);
+  });
+
+  it('names practitioners from the race-neutral first-name pool', () => {
+    for (const prac of ofType<fhir4.Practitioner>(big.resources, 'Practitioner')) {
+      const given = prac.name?.[0]?.given?.[0] ?? '';
+      const pool = prac.gender === 'female' ? FIRST_NAMES.female : FIRST_NAMES.male;
+      expect(pool).toContain(given);
+    }
   });
 });

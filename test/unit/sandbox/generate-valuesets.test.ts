@@ -7,6 +7,7 @@ import type { ValueSetCode } from '../../../sandbox/generate/codes';
 import {
   CONDITION,
   ENCOUNTER,
+  MEDICATION,
   OBS,
   OMB_ETHNICITY,
   OMB_RACE,
@@ -62,7 +63,7 @@ const codings = (cc: fhir4.CodeableConcept | undefined): string[] =>
   (cc?.coding ?? []).map((c) => `${c.system ?? ''}|${c.code ?? ''}`);
 
 describe('code constants are in the eCQM 2026 expansions they cite', () => {
-  const all = [ENCOUNTER, CONDITION, OBS, PROCEDURE].flatMap((g) => withValueSet(g));
+  const all = [ENCOUNTER, CONDITION, OBS, PROCEDURE, MEDICATION].flatMap((g) => withValueSet(g));
 
   it('cites a value set for every measure-relevant code', () => {
     expect(all.length).toBeGreaterThanOrEqual(25);
@@ -186,6 +187,27 @@ describe('the generated resources use only those codes where measures look', () 
     expect(
       dm.some((c) => c.category?.some((cat) => cat.coding?.[0]?.code === 'encounter-diagnosis')),
     ).toBe(true);
+  });
+
+  it('codes every MedicationRequest from Dementia Medications, in each of its three shapes', () => {
+    const dementia = expansion(VS.dementiaMedications).codes;
+    const medications = new Map(
+      ofType<fhir4.Medication>('Medication').map((m) => [`Medication/${m.id ?? ''}`, m]),
+    );
+    const requests = ofType<fhir4.MedicationRequest>('MedicationRequest');
+    expect(requests.length).toBeGreaterThan(5);
+    for (const m of requests) {
+      const reference = m.medicationReference?.reference ?? '';
+      const medication = reference.startsWith('#')
+        ? (m.contained?.find((c) => `#${c.id ?? ''}` === reference) as fhir4.Medication | undefined)
+        : medications.get(reference);
+      const concept = m.medicationCodeableConcept ?? medication?.code;
+      expect(codings(concept).length, m.id).toBeGreaterThan(0);
+      expect(
+        codings(concept).every((c) => dementia.has(c)),
+        m.id,
+      ).toBe(true);
+    }
   });
 
   it('types every Coverage with a Payer Type code', () => {

@@ -1,5 +1,6 @@
 // The default in-thread path with the real engine: no Worker under vitest's node environment, so
-// evaluatePanel loads the clinical engine in-thread, built from the value sets sent in the request.
+// evaluatePanel loads the clinical engine in-thread, built from the value sets sent in the request
+// or, without any, from the compiled ones shipped with the app.
 
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -40,13 +41,36 @@ describe('evaluatePanel without a Worker and without an engine given', () => {
   });
 });
 
-describe('evaluatePanel with the clinical engine but no value sets', () => {
-  it('refuses rather than reporting every patient outside every population', async () => {
+describe('evaluatePanel with the clinical engine and the value sets shipped', () => {
+  it('uses the compiled value sets when the request carries none (same result as the official ones)', async () => {
+    const bundle = readJson(
+      join(cms122, 'tests', 'DENEXPass-HospiceEncDuringMP-88b67805.json'),
+    ) as fhir4.Bundle;
+    const resources = (bundle.entry ?? [])
+      .map((e) => e.resource)
+      .filter(
+        (r): r is fhir4.FhirResource => r !== undefined && r.resourceType !== 'MeasureReport',
+      );
+    const result = await evaluatePanel({
+      input: { kind: 'resources', resources },
+      period: { start: '2026-01-01', end: '2026-12-31' },
+      measureIds: ['CMS122'],
+    });
+    expect(result.results[0]?.populations).toMatchObject({
+      initialPopulation: true,
+      denominator: true,
+      denominatorExclusion: true,
+      numerator: false,
+    });
+  });
+
+  it('refuses an explicitly empty list rather than reporting every patient outside every population', async () => {
     await expect(
       evaluatePanel({
         input: { kind: 'resources', resources: [] },
         period: { start: '2026-01-01', end: '2026-12-31' },
         measureIds: ['CMS122'],
+        valueSets: [],
       }),
     ).rejects.toThrow('no value sets given');
   });

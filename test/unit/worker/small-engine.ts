@@ -88,7 +88,11 @@ export const smallEngine: MeasureEngine = {
   resourceTypes: new Set(['Patient', 'Observation', 'Encounter']),
   createRecordBuilder() {
     const builder = createPatientRecordBuilder();
-    return { add: (r) => builder.add(r), build: () => builder.build() };
+    return {
+      add: (r) => builder.add(r),
+      unresolvedMedicationReferences: () => builder.unresolvedMedicationReferences(),
+      build: () => builder.build(),
+    };
   },
   evaluate(measureId, record, period) {
     switch (measureId) {

@@ -15,8 +15,14 @@ describe('PatientBanner', () => {
     const values = within(banner)
       .getAllByRole('definition')
       .map((value) => value.textContent);
-    expect(terms).toEqual(['Age', 'Date of birth', 'Administrative sex', 'MRN']);
-    expect(values).toEqual(['57 years', '1968-07-21', 'Female', 'MRN-004417']);
+    expect(terms).toEqual([
+      'Age',
+      'Date of birth',
+      'Administrative sex',
+      'MRN',
+      'Preferred language',
+    ]);
+    expect(values).toEqual(['57 years', '1968-07-21', 'Female', 'MRN-004417', 'Not recorded']);
   });
 
   it('marks a deceased patient and gives the age at death', () => {
@@ -41,6 +47,53 @@ describe('PatientContextLine', () => {
     render(<PatientContextLine patient={deceasedPatient} today={today} />);
     const line = screen.getByRole('region', { name: 'Patient in context' });
     expect(within(line).getByRole('heading', { level: 1 }).textContent).toBe('Chidi Okafor');
-    expect(line.textContent).toContain('81 years (at death) · Male · Deceased 2021-06-02');
+    expect(line.textContent).toContain(
+      '81 years (at death) · Male · Language: Not recorded · Deceased 2021-06-02',
+    );
+  });
+
+  it('adds the preferred language and flags an interpreter need', () => {
+    const patient: fhir4.Patient = {
+      ...deceasedPatient,
+      communication: [{ language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'vi' }] } }],
+      extension: [
+        {
+          url: 'http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired',
+          valueBoolean: true,
+        },
+      ],
+    };
+    render(<PatientContextLine patient={patient} today={today} />);
+    expect(screen.getByRole('region', { name: 'Patient in context' }).textContent).toContain(
+      'Language: Vietnamese · Interpreter needed',
+    );
+  });
+});
+
+describe('PatientBanner language', () => {
+  it('shows the preferred language and an interpreter chip only when one is needed', () => {
+    const base: fhir4.Patient = {
+      ...patientAna,
+      communication: [{ language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'es-MX' }] } }],
+    };
+    const { unmount } = render(<PatientBanner patient={base} today={today} />);
+    expect(screen.getByTestId('patient-language').textContent).toBe('Spanish');
+    expect(screen.queryByTestId('patient-interpreter')).toBeNull();
+    unmount();
+    render(
+      <PatientBanner
+        patient={{
+          ...base,
+          extension: [
+            {
+              url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-interpreter-needed',
+              valueCoding: { system: 'http://snomed.info/sct', code: '373066001' },
+            },
+          ],
+        }}
+        today={today}
+      />,
+    );
+    expect(screen.getByTestId('patient-interpreter').textContent).toBe('Interpreter needed');
   });
 });

@@ -1,0 +1,432 @@
+// Everything the patient view shows, read in ONE parallel wave (issue 8 "Data"): the Patient, the
+// Observations the measures and the social-needs rules read (by code, from the panel's query plan
+// and the shipped value sets, plus the US Core `sdoh` categories under both systems, sdoh.md §1.3
+// and §4 "Queries per launch"), QuestionnaireResponses, Conditions, Encounters, Procedures,
+// ServiceRequests, Tasks, Coverage, MedicationRequests and DeviceRequests, and the server's
+// CapabilityStatement (what it lets the app write). A 403 or 404 on one query marks only that
+// source "not available from this EHR"; an ended session ends the view.
+//
+// Not `_include=Task:focus`: the ServiceRequests come in the same wave (every one of the patient's),
+// and strict servers refuse parameters they do not support.
+import { panelQueryPlan } from '../../analysis/panel-query-plan';
+import type { PanelMeasureId } from '../../analysis/panel-view-model';
+import { loadShippedCompiledValueSets } from '../../measures/compiled-value-sets';
+import type { FhirSession } from '../../fhir/fhir-session';
+import { SessionError, classifySessionError, isAbortError } from '../../fhir/session-failure';
+import type { SessionFailure } from '../../fhir/session-failure';
+import type { ServerWriteSupport } from '../../fhir/write-support';
+import { readServerWriteSupport } from '../../fhir/write-support';
+import { codeChunks, escapeValue, searchPath } from '../../fhir/rest/query-urls';
+import {
+  US_CORE_CATEGORY_SYSTEM,
+  US_CORE_SDOH_CODE,
+  US_CORE_TAGS_SYSTEM,
+} from '../../sdoh/sdoh-codes';
+
+/** The sources the view reads, each one query (Observations: several) that may fail alone. */
+export type DataSource =
+  | 'observations'
+  | 'questionnaire-responses'
+  | 'conditions'
+  | 'encounters'
+  | 'procedures'
+  | 'service-requests'
+  | 'tasks'
+  | 'coverage'
+  | 'medication-requests'
+  | 'device-requests';
+
+export const DATA_SOURCE_LABELS: Readonly<Record<DataSource, string>> = {
+  observations: 'Observations',
+  'questionnaire-responses': 'Questionnaire responses',
+  conditions: 'Conditions',
+  encounters: 'Encounters',
+  procedures: 'Procedures',
+  'service-requests': 'Service requests (referrals)',
+  tasks: 'Tasks (referral status)',
+  coverage: 'Coverage',
+  'medication-requests': 'Medication requests',
+  'device-requests': 'Device requests',
+};
+
+export type SourceOutcome =
+  | { kind: 'loaded' }
+  /** 403 or 404: the EHR does not offer it to this app. */
+  | { kind: 'not-available'; reason: 'forbidden' | 'not-found' }
+  /** Any other failure (network, 5xx): worth a retry. */
+  | { kind: 'failed'; failure: SessionFailure };
+
+export interface PatientResources {
+  observations: fhir4.Observation[];
+  questionnaireResponses: fhir4.QuestionnaireResponse[];
+  conditions: fhir4.Condition[];
+  encounters: fhir4.Encounter[];
+  procedures: fhir4.Procedure[];
+  serviceRequests: fhir4.ServiceRequest[];
+  tasks: fhir4.Task[];
+  coverages: fhir4.Coverage[];
+  medicationRequests: fhir4.MedicationRequest[];
+  deviceRequests: fhir4.DeviceRequest[];
+  /** Medications the MedicationRequests reference (read after the wave, only when needed). */
+  medications: fhir4.Medication[];
+}
+
+export interface PatientData {
+  patient: fhir4.Patient;
+  resources: PatientResources;
+  sources: Readonly<Record<DataSource, SourceOutcome>>;
+  /** What the server declares it accepts; `unknown` when `metadata` could not be read. */
+  writeSupport: { kind: 'known'; support: ServerWriteSupport } | { kind: 'unknown' };
+  /** Requests sent, and how many of them went out one after another (waves). */
+  requests: number;
+  waves: number;
+}
+
+export type PatientLoadResult =
+  | { kind: 'loaded'; data: PatientData }
+  /** The patient id in context does not exist on the server (404 on `Patient/<id>`). */
+  | { kind: 'patient-not-found'; patientId: string };
+
+/** The measures whose reads decide the Observation codes (the panel's plan, same value sets). */
+const VIEW_MEASURES: readonly PanelMeasureId[] = [
+  'CMS122',
+  'CMS165',
+  'CMS125',
+  'CMS130',
+  'CMS2',
+  'SDOH-1',
+  'DEMOGRAPHIC-COMPLETENESS',
+];
+
+const OBSERVATION_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/observation-category';
+
+/** US Core `sdoh` under both systems (sdoh.md §1.3), and `survey` (§4: categorisation varies). */
+const SDOH_CATEGORIES = [
+  `${US_CORE_CATEGORY_SYSTEM}|${US_CORE_SDOH_CODE}`,
+  `${US_CORE_TAGS_SYSTEM}|${US_CORE_SDOH_CODE}`,
+  `${OBSERVATION_CATEGORY_SYSTEM}|survey`,
+];
+
+const PAGE_SIZE = 1000;
+/** Keeps each search URL well under the 8 kB many servers accept (panel-loading.md §1). */
+const MAX_URL_LENGTH = 6000;
+/** A runaway `next` chain stops here rather than looping. */
+const MAX_PAGES = 20;
+
+type Query = { source: DataSource; path: string };
+
+function patientSearch(type: string, param: string, patientId: string): string {
+  return searchPath(type, [
+    [param, patientId],
+    ['_count', String(PAGE_SIZE)],
+  ]);
+}
+
+/** Every search of the wave for a patient, given the Observation codes. */
+export function patientQueries(
+  patientId: string,
+  serverUrl: string,
+  observationCodes: readonly string[],
+): Query[] {
+  const observationByCode = codeChunks(
+    { resourceType: 'Observation', codes: observationCodes },
+    serverUrl,
+    MAX_URL_LENGTH,
+    PAGE_SIZE,
+  ).flatMap((chunk) =>
+    chunk === undefined
+      ? []
+      : [
+          {
+            source: 'observations' as const,
+            path: searchPath('Observation', [
+              ['patient', patientId],
+              ['code', chunk.map(escapeValue).join(',')],
+              ['_count', String(PAGE_SIZE)],
+            ]),
+          },
+        ],
+  );
+  return [
+    {
+      source: 'observations',
+      path: searchPath('Observation', [
+        ['patient', patientId],
+        ['category', SDOH_CATEGORIES.join(',')],
+        ['_count', String(PAGE_SIZE)],
+      ]),
+    },
+    ...observationByCode,
+    {
+      source: 'questionnaire-responses',
+      path: patientSearch('QuestionnaireResponse', 'patient', patientId),
+    },
+    { source: 'conditions', path: patientSearch('Condition', 'patient', patientId) },
+    { source: 'encounters', path: patientSearch('Encounter', 'patient', patientId) },
+    { source: 'procedures', path: patientSearch('Procedure', 'patient', patientId) },
+    { source: 'service-requests', path: patientSearch('ServiceRequest', 'patient', patientId) },
+    { source: 'tasks', path: patientSearch('Task', 'patient', patientId) },
+    { source: 'coverage', path: patientSearch('Coverage', 'patient', patientId) },
+    {
+      source: 'medication-requests',
+      path: patientSearch('MedicationRequest', 'patient', patientId),
+    },
+    { source: 'device-requests', path: patientSearch('DeviceRequest', 'patient', patientId) },
+  ];
+}
+
+/** The Observation codes the view's measures read (the panel's plan over the shipped value sets). */
+export async function viewObservationCodes(): Promise<string[]> {
+  const compiled = await loadShippedCompiledValueSets();
+  const plan = panelQueryPlan(compiled.valueSets, VIEW_MEASURES);
+  return [...(plan.queries.find((q) => q.resourceType === 'Observation')?.codes ?? [])];
+}
+
+function outcomeOf(error: unknown): SourceOutcome {
+  const failure = classifySessionError(error);
+  if (failure.kind === 'forbidden') return { kind: 'not-available', reason: 'forbidden' };
+  if (failure.kind === 'server' && failure.status === 404) {
+    return { kind: 'not-available', reason: 'not-found' };
+  }
+  return { kind: 'failed', failure };
+}
+
+/** Errors that end the view rather than one source: an aborted load, an ended session. */
+function isFatal(error: unknown): boolean {
+  return isAbortError(error) || classifySessionError(error).kind === 'expired';
+}
+
+interface Counter {
+  requests: number;
+  /** The deepest chain of requests that had to wait for an earlier one. */
+  depth: number;
+}
+
+/** All pages of a search (`next` links, R4 http.html#paging). */
+async function searchAll(
+  session: FhirSession,
+  path: string,
+  signal: AbortSignal,
+  counter: Counter,
+): Promise<fhir4.Resource[]> {
+  const resources: fhir4.Resource[] = [];
+  let url: string | undefined = path;
+  let page = 0;
+  while (url !== undefined && page < MAX_PAGES) {
+    counter.requests += 1;
+    page += 1;
+    counter.depth = Math.max(counter.depth, page);
+    const bundle: unknown = await session.request<unknown>(url, { signal });
+    if (!isBundle(bundle)) throw new SessionError({ kind: 'server', status: undefined });
+    for (const entry of bundle.entry ?? []) {
+      // Search results only (an OperationOutcome may ride along with mode `outcome`).
+      if (entry.resource && entry.search?.mode !== 'outcome') resources.push(entry.resource);
+    }
+    url = bundle.link?.find((link) => link.relation === 'next')?.url;
+  }
+  return resources;
+}
+
+function isBundle(value: unknown): value is fhir4.Bundle {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'resourceType' in value &&
+    value.resourceType === 'Bundle'
+  );
+}
+
+function ofType<K extends fhir4.FhirResource['resourceType']>(
+  resources: readonly fhir4.Resource[],
+  type: K,
+): Extract<fhir4.FhirResource, { resourceType: K }>[] {
+  return resources.filter(
+    (r): r is Extract<fhir4.FhirResource, { resourceType: K }> => r.resourceType === type,
+  );
+}
+
+function dedupe<T extends fhir4.Resource>(resources: readonly T[]): T[] {
+  const seen = new Map<string, T>();
+  const anonymous: T[] = [];
+  for (const r of resources) {
+    if (r.id === undefined) anonymous.push(r);
+    else seen.set(`${r.resourceType}/${r.id}`, r);
+  }
+  return [...seen.values(), ...anonymous];
+}
+
+/** `Medication/<id>` references no loaded Medication answers. */
+function unresolvedMedications(requests: readonly fhir4.MedicationRequest[]): string[] {
+  const refs = new Set<string>();
+  for (const request of requests) {
+    const match = /(?:^|\/)Medication\/([A-Za-z0-9\-.]{1,64})$/.exec(
+      request.medicationReference?.reference ?? '',
+    );
+    if (match?.[1]) refs.add(`Medication/${match[1]}`);
+  }
+  return [...refs];
+}
+
+/**
+ * Reads the patient in context and everything the view needs, in one parallel wave (a second one
+ * only for `next` pages and referenced Medications). Rejects with a `SessionError` for an ended
+ * session or a Patient read that failed other than with 404.
+ */
+export async function loadPatientData(
+  session: FhirSession,
+  patientId: string,
+  signal: AbortSignal,
+  observationCodes: readonly string[],
+): Promise<PatientLoadResult> {
+  const counter: Counter = { requests: 0, depth: 0 };
+  const queries = patientQueries(patientId, session.serverUrl, observationCodes);
+  counter.requests += 2;
+  counter.depth = 1;
+  const patientRead = session
+    .request<unknown>(`Patient/${encodeURIComponent(patientId)}`, { signal })
+    .then(
+      (body) => ({ kind: 'ok' as const, body }),
+      (error: unknown) => ({ kind: 'error' as const, error }),
+    );
+  const metadata = session.request<unknown>('metadata', { signal }).then(
+    (body): PatientData['writeSupport'] => ({
+      kind: 'known',
+      support: readServerWriteSupport(body),
+    }),
+    (error: unknown): PatientData['writeSupport'] => {
+      if (isAbortError(error)) throw error;
+      return { kind: 'unknown' };
+    },
+  );
+  const searches = queries.map((query) =>
+    searchAll(session, query.path, signal, counter).then(
+      (resources) => ({ query, resources, outcome: { kind: 'loaded' } as SourceOutcome }),
+      (error: unknown) => {
+        if (isFatal(error)) throw error;
+        return { query, resources: [] as fhir4.Resource[], outcome: outcomeOf(error) };
+      },
+    ),
+  );
+  const [patientAnswer, writeSupport, ...results] = await Promise.all([
+    patientRead,
+    metadata,
+    ...searches,
+  ]);
+
+  if (patientAnswer.kind === 'error') {
+    const failure = classifySessionError(patientAnswer.error);
+    if (failure.kind === 'server' && failure.status === 404) {
+      return { kind: 'patient-not-found', patientId };
+    }
+    throw patientAnswer.error;
+  }
+  const patient = patientAnswer.body;
+  if (!isResourceOfType(patient, 'Patient')) {
+    throw new SessionError({ kind: 'server', status: undefined });
+  }
+
+  const sources = {} as Record<DataSource, SourceOutcome>;
+  const all: fhir4.Resource[] = [];
+  for (const { query, resources, outcome } of results) {
+    const previous = sources[query.source];
+    // Several Observation searches make one source: any failure marks it.
+    if (previous === undefined || previous.kind === 'loaded') sources[query.source] = outcome;
+    all.push(...resources);
+  }
+
+  const medicationRequests = dedupe(ofType(all, 'MedicationRequest'));
+  const wanted = unresolvedMedications(medicationRequests).filter(
+    (ref) => !ofType(all, 'Medication').some((m) => `Medication/${m.id ?? ''}` === ref),
+  );
+  const medications = dedupe([
+    ...ofType(all, 'Medication'),
+    ...(await Promise.all(
+      wanted.map((ref) => {
+        counter.requests += 1;
+        return session.request<unknown>(ref, { signal }).then(
+          (body) => (isResourceOfType(body, 'Medication') ? [body] : []),
+          (error: unknown) => {
+            if (isFatal(error)) throw error;
+            return [];
+          },
+        );
+      }),
+    ).then((lists) => lists.flat())),
+  ]);
+
+  return {
+    kind: 'loaded',
+    data: {
+      patient,
+      resources: {
+        observations: dedupe(ofType(all, 'Observation')),
+        questionnaireResponses: dedupe(ofType(all, 'QuestionnaireResponse')),
+        conditions: dedupe(ofType(all, 'Condition')),
+        encounters: dedupe(ofType(all, 'Encounter')),
+        procedures: dedupe(ofType(all, 'Procedure')),
+        serviceRequests: dedupe(ofType(all, 'ServiceRequest')),
+        tasks: dedupe(ofType(all, 'Task')),
+        coverages: dedupe(ofType(all, 'Coverage')),
+        medicationRequests,
+        deviceRequests: dedupe(ofType(all, 'DeviceRequest')),
+        medications,
+      },
+      sources,
+      writeSupport,
+      requests: counter.requests,
+      waves: counter.depth + (wanted.length > 0 ? 1 : 0),
+    },
+  };
+}
+
+/**
+ * Re-reads the referral trail (Tasks and ServiceRequests, one wave) for the closed loop: on
+ * window focus and on a manual refresh. Rejects like `loadPatientData`.
+ */
+export async function reloadReferrals(
+  session: FhirSession,
+  patientId: string,
+  signal: AbortSignal,
+): Promise<{
+  tasks: fhir4.Task[];
+  serviceRequests: fhir4.ServiceRequest[];
+  procedures: fhir4.Procedure[];
+  sources: Pick<Record<DataSource, SourceOutcome>, 'tasks' | 'service-requests' | 'procedures'>;
+}> {
+  const counter: Counter = { requests: 0, depth: 0 };
+  const read = (type: string) =>
+    searchAll(session, patientSearch(type, 'patient', patientId), signal, counter).then(
+      (resources) => ({ resources, outcome: { kind: 'loaded' } as SourceOutcome }),
+      (error: unknown) => {
+        if (isFatal(error)) throw error;
+        return { resources: [] as fhir4.Resource[], outcome: outcomeOf(error) };
+      },
+    );
+  const [tasks, requests, procedures] = await Promise.all([
+    read('Task'),
+    read('ServiceRequest'),
+    read('Procedure'),
+  ]);
+  return {
+    tasks: dedupe(ofType(tasks.resources, 'Task')),
+    serviceRequests: dedupe(ofType(requests.resources, 'ServiceRequest')),
+    procedures: dedupe(ofType(procedures.resources, 'Procedure')),
+    sources: {
+      tasks: tasks.outcome,
+      'service-requests': requests.outcome,
+      procedures: procedures.outcome,
+    },
+  };
+}
+
+function isResourceOfType<K extends fhir4.FhirResource['resourceType']>(
+  value: unknown,
+  resourceType: K,
+): value is Extract<fhir4.FhirResource, { resourceType: K }> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'resourceType' in value &&
+    value.resourceType === resourceType
+  );
+}

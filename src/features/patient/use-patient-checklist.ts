@@ -1,0 +1,206 @@
+// Loads the patient view's data (one wave, ./load-patient-data.ts), evaluates the care gaps with
+// the panel's engine, and keeps the referral trail current: Task status is re-read on load, when
+// the window regains focus, and on a manual refresh (issue 8 "Closed loop").
+//
+// Throttling (SDOHCC IG `checking_task_status.md`: poll "not more often than every 15 minutes"):
+// focus-triggered re-reads are automatic, so they wait 15 minutes after the previous read. A
+// manual refresh is the clinician asking, once, so it always goes (one at a time); a write the
+// app just made is re-read at once to show its result.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { FhirSession } from '../../fhir/fhir-session';
+import type { SessionFailure } from '../../fhir/session-failure';
+import { classifySessionError, isAbortError } from '../../fhir/session-failure';
+import { loadShippedValueSets } from '../../measures/compiled-value-sets';
+import type { LoadState } from '../../ui/load-state';
+import { shippedClinicalEngine } from '../../worker/clinical-engine';
+import type { CareGapsResult } from './care-gaps';
+import { calendarYearOf, evaluateCareGaps } from './care-gaps';
+import type { PatientData } from './load-patient-data';
+import { loadPatientData, reloadReferrals, viewObservationCodes } from './load-patient-data';
+
+/** SDOHCC IG checking_task_status.md: no more often than every 15 minutes. */
+export const AUTOMATIC_TASK_READ_INTERVAL_MS = 15 * 60 * 1000;
+
+export type ChecklistFailure = SessionFailure | { kind: 'patient-not-found'; patientId: string };
+
+export type CareGapsState =
+  { status: 'ready'; value: CareGapsResult } | { status: 'error'; message: string };
+
+export interface Checklist {
+  data: PatientData;
+  careGaps: CareGapsState;
+  /** Epoch ms of the last read of Tasks (load or refresh). */
+  referralsReadAt: number;
+}
+
+export type RefreshReason = 'manual' | 'focus' | 'write';
+
+export interface PatientChecklist {
+  state: LoadState<Checklist, ChecklistFailure>;
+  retry: () => void;
+  refreshReferrals: (reason: RefreshReason) => void;
+  refreshing: boolean;
+  /** A refresh that failed (the data shown stays). */
+  refreshError: string | undefined;
+}
+
+async function loadChecklist(
+  session: FhirSession,
+  patientId: string,
+  today: string,
+  signal: AbortSignal,
+): Promise<LoadState<Checklist, ChecklistFailure>> {
+  // The engine loads while the wave is in flight; the Observation codes come from the same
+  // shipped file and are needed to build the wave's URLs.
+  const engine = Promise.all([shippedClinicalEngine(), loadShippedValueSets()]);
+  engine.catch(() => undefined);
+  const codes = await viewObservationCodes();
+  const loaded = await loadPatientData(session, patientId, signal, codes);
+  if (loaded.kind === 'patient-not-found') {
+    return { status: 'error', error: { kind: 'patient-not-found', patientId } };
+  }
+  const { data } = loaded;
+  let careGaps: CareGapsState;
+  if (data.sources.encounters.kind !== 'loaded') {
+    careGaps = {
+      status: 'error',
+      message:
+        'Care gaps need the patient’s encounters, which are not available from this EHR: no measure can be evaluated.',
+    };
+  } else {
+    try {
+      const [measureEngine, registry] = await engine;
+      careGaps = {
+        status: 'ready',
+        value: evaluateCareGaps(
+          data.patient,
+          data.resources,
+          calendarYearOf(today),
+          measureEngine,
+          registry,
+        ),
+      };
+    } catch {
+      careGaps = {
+        status: 'error',
+        message: 'The measure value sets could not be loaded: reload the page to try again.',
+      };
+    }
+  }
+  return { status: 'ready', value: { data, careGaps, referralsReadAt: Date.now() } };
+}
+
+export function usePatientChecklist(
+  session: FhirSession,
+  patientId: string,
+  today: string,
+): PatientChecklist {
+  const [attempt, setAttempt] = useState(0);
+  const [state, setState] = useState<{
+    key: string;
+    value: LoadState<Checklist, ChecklistFailure>;
+  }>();
+  const [refreshing, setRefreshing] = useState(false);
+  const [refreshError, setRefreshError] = useState<string>();
+  const key = `${session.serverUrl}|${patientId}|${today}|${attempt}`;
+  const current = useRef<Checklist | undefined>(undefined);
+  const inFlight = useRef<AbortController | undefined>(undefined);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    loadChecklist(session, patientId, today, controller.signal).then(
+      (value) => {
+        if (!controller.signal.aborted) setState({ key, value });
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted || isAbortError(error)) return;
+        setState({ key, value: { status: 'error', error: classifySessionError(error) } });
+      },
+    );
+    return () => controller.abort();
+  }, [session, patientId, today, key]);
+
+  const shown: LoadState<Checklist, ChecklistFailure> =
+    state?.key === key ? state.value : { status: 'loading' };
+  current.current = shown.status === 'ready' ? shown.value : undefined;
+
+  const refreshReferrals = useCallback(
+    (reason: RefreshReason) => {
+      const checklist = current.current;
+      if (checklist === undefined || inFlight.current !== undefined) return;
+      if (
+        reason === 'focus' &&
+        Date.now() - checklist.referralsReadAt < AUTOMATIC_TASK_READ_INTERVAL_MS
+      ) {
+        return;
+      }
+      const controller = new AbortController();
+      inFlight.current = controller;
+      setRefreshing(true);
+      reloadReferrals(session, patientId, controller.signal)
+        .then(
+          (fresh) => {
+            setRefreshError(undefined);
+            setState((previous) => {
+              if (previous?.key !== key || previous.value.status !== 'ready') return previous;
+              const old = previous.value.value;
+              // A source that failed this time keeps what the last read brought.
+              const keep = <T>(source: keyof typeof fresh.sources, next: T[], prior: T[]) =>
+                fresh.sources[source].kind === 'loaded' ? next : prior;
+              return {
+                key,
+                value: {
+                  status: 'ready',
+                  value: {
+                    ...old,
+                    referralsReadAt: Date.now(),
+                    data: {
+                      ...old.data,
+                      resources: {
+                        ...old.data.resources,
+                        tasks: keep('tasks', fresh.tasks, old.data.resources.tasks),
+                        serviceRequests: keep(
+                          'service-requests',
+                          fresh.serviceRequests,
+                          old.data.resources.serviceRequests,
+                        ),
+                        procedures: keep(
+                          'procedures',
+                          fresh.procedures,
+                          old.data.resources.procedures,
+                        ),
+                      },
+                      sources: { ...old.data.sources, tasks: fresh.sources.tasks },
+                    },
+                  },
+                },
+              };
+            });
+          },
+          (error: unknown) => {
+            if (isAbortError(error)) return;
+            setRefreshError(
+              'Referral status could not be re-read; what is shown may be out of date.',
+            );
+          },
+        )
+        .finally(() => {
+          inFlight.current = undefined;
+          setRefreshing(false);
+        });
+    },
+    [session, patientId, key],
+  );
+
+  useEffect(() => {
+    const onFocus = () => refreshReferrals('focus');
+    window.addEventListener('focus', onFocus);
+    return () => {
+      window.removeEventListener('focus', onFocus);
+      inFlight.current?.abort();
+    };
+  }, [refreshReferrals]);
+
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  return { state: shown, retry, refreshReferrals, refreshing, refreshError };
+}
