@@ -29,6 +29,10 @@ const patientReads = [
   'Task',
   'Coverage',
   'QuestionnaireResponse',
+  // The eCQM medication exclusions (e.g. dementia medications in CMS122/125/130/165 advanced
+  // illness) read MedicationRequest, whose code may sit in a referenced Medication.
+  'MedicationRequest',
+  'Medication',
 ] as const;
 
 /** Resource types the panel view reads across the signed-in user's patients. */
@@ -45,6 +49,8 @@ const userReads = [
   'Procedure',
   'ServiceRequest',
   'Coverage',
+  'MedicationRequest',
+  'Medication',
 ] as const;
 
 /**

@@ -158,9 +158,11 @@ export class AuthorizationServer {
         'patient/ServiceRequest.c',
         'patient/Task.c',
         'patient/Task.u',
+        'patient/Procedure.c',
         'user/ServiceRequest.c',
         'user/Task.c',
         'user/Task.u',
+        'user/Procedure.c',
       ],
       code_challenge_methods_supported: ['S256'],
       capabilities: [

@@ -170,7 +170,11 @@ export interface StratumRow extends StratumLabel {
 export interface EventRateRow extends StratumLabel {
   patients: ShownCount;
   events: ShownCount;
-  personYears: number;
+  /**
+   * Patient-years at risk. Presentation mode withholds it with the patient count: exact
+   * person-time next to a withheld count would give the count away.
+   */
+  personYears: Published<number>;
   /** Per 1,000 patient-years, exact Poisson CI. */
   ratePer1000: Estimate | { kind: 'suppressed'; reason: SuppressionReason };
   flags: SizeFlags;

@@ -544,11 +544,12 @@ function eventRows(panel: EvaluatedPanel, axes: StratumAssignment[], presentatio
     .filter((c) => c.patientCount > 0)
     .map((c) => {
       const p = published?.get(c.key);
+      const patients = p?.patients ?? shown(c.patientCount);
       return {
         ...c.view,
-        patients: p?.patients ?? shown(c.patientCount),
+        patients,
         events: p?.events ?? shown(c.events),
-        personYears: c.personYears,
+        personYears: patients.kind === 'value' ? shown(c.personYears) : patients,
         ratePer1000: p?.ratePer1000 ?? eventRate({ events: c.events, personYears: c.personYears }),
         flags: sizeFlags(c.patientCount),
       };

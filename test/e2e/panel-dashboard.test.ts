@@ -117,7 +117,7 @@ describe('panel dashboard in Chromium against the sandbox', () => {
 
     // The whole sandbox, so strata are large enough to compare with the designed gaps.
     await dashboard()
-      .getByRole('button', { name: /^Panel: my patients/ })
+      .getByRole('button', { name: /^Panel: my patients/i })
       .click();
     await dashboard().getByRole('radio', { name: 'All patients I can see' }).check();
     await dashboard().getByRole('button', { name: 'Load panel' }).click();

@@ -196,4 +196,36 @@ describe('acting on a social-needs prompt', { timeout: 30_000 }, () => {
       /does not accept new Task records/,
     );
   });
+
+  it('sends a "screen now" questionnaire Task to the patient for the unscreened domains', async () => {
+    const fhir = await open({ transaction: true, conditionalCreate: true });
+    const prompt = screen
+      .getAllByTestId('sdoh-prompt')
+      .find((p) => p.dataset.kind === 'screening-due');
+    if (!prompt) throw new Error('no screening prompt');
+    fireEvent.click(within(prompt).getByRole('button', { name: /questionnaire to the patient/ }));
+    await within(prompt).findByText(/Sent to the patient/, {}, { timeout: 10_000 });
+    const [task] = stored(fhir, 'Task') as fhir4.Task[];
+    expect(stored(fhir, 'Task')).toHaveLength(1);
+    expect(task?.code?.coding?.[0]?.code).toBe('complete-questionnaire');
+    expect(task?.owner?.reference).toBe('Patient/pat-ana');
+    expect(task?.input?.[0]?.valueCanonical).toMatch(/^http/);
+  });
+
+  it('sets a prompt aside for this visit with a CDS Hooks override reason, writing nothing', async () => {
+    const fhir = await open({ transaction: true, conditionalCreate: true });
+    fireEvent.click(within(foodPrompt()).getByRole('button', { name: 'Not now…' }));
+    fireEvent.click(await screen.findByRole('menuitem', { name: 'No time at this visit' }));
+    await waitFor(() =>
+      expect(
+        screen.queryAllByTestId('sdoh-prompt').some((p) => p.textContent?.includes('Food screen')),
+      ).toBe(false),
+    );
+    expect(screen.getByTestId('prompts-dismissed').textContent).toContain('No time at this visit');
+    // Still positive: setting a prompt aside is not an action on the need.
+    expect(screen.getByTestId('sdoh-domain-food-insecurity').dataset.state).toBe(
+      'positive-no-action',
+    );
+    expect(fhir.writes).toEqual([]);
+  });
 });

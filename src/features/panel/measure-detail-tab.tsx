@@ -610,8 +610,11 @@ function EventRateSection({
     {
       id: 'person-years',
       header: 'Patient-years',
-      text: (r) => r.personYears.toFixed(1),
-      sortValue: (r) => r.personYears,
+      text: (r) =>
+        r.personYears.kind === 'value'
+          ? r.personYears.value.toFixed(1)
+          : suppressionLabel(r.personYears.reason),
+      sortValue: (r) => countValue(r.personYears),
       align: 'right',
     },
     {

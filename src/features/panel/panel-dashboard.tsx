@@ -561,9 +561,7 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
               aria-controls={`${tabsId}-source`}
               id={`${tabsId}-source-summary`}
             >
-              <Typography>
-                Panel: {sourceLabel(state.source.kind).toLowerCase()} — change
-              </Typography>
+              <Typography>Panel: {sourceLabel(state.source.kind)} — change</Typography>
             </AccordionSummary>
             <AccordionDetails id={`${tabsId}-source`}>
               <PanelSourcePicker

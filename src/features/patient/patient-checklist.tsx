@@ -210,6 +210,9 @@ export function PatientChecklist({
   const [actions, setActions] = useState<Record<string, CardAction>>({});
   const [keys] = useState(() => new Map<string, { key: string; attempts: number }>());
   const [sentNote, setSentNote] = useState<string>();
+  /** Prompts set aside for this visit, with the override reason chosen (CDS Hooks feedback). */
+  const [dismissed, setDismissed] = useState<ReadonlyMap<string, fhir4.Coding>>(new Map());
+  const shownPrompts = prompts.filter((p) => !dismissed.has(p.key));
 
   const attemptFor = (promptKey: string) => {
     const entry = keys.get(promptKey) ?? { key: newKey(), attempts: 0 };
@@ -313,13 +316,22 @@ export function PatientChecklist({
           Prompts
         </Typography>
         <SdohPromptCards
-          prompts={prompts}
+          prompts={shownPrompts}
           access={access}
           actions={actions}
           onRefer={(domain) => setReferring({ domain, key: newKey() })}
           onDecline={onDecline}
           onScreen={onScreen}
+          onDismiss={(prompt, reason) =>
+            setDismissed((previous) => new Map(previous).set(prompt.key, reason))
+          }
         />
+        {dismissed.size > 0 ? (
+          <Typography variant="body2" color="text.secondary" data-testid="prompts-dismissed">
+            Set aside for this visit:{' '}
+            {[...dismissed.values()].map((reason) => reason.display ?? reason.code).join('; ')}.
+          </Typography>
+        ) : null}
         {!taskSupported && prompts.some((p) => p.kind === 'screening-due') ? (
           <Typography variant="body2" color="text.secondary">
             To screen now without a patient Task, ask the questions in the suggested instrument

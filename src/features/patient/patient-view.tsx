@@ -1,5 +1,6 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
 import { useMemo } from 'react';
 import { useFhirSession } from '../../fhir/fhir-session-context';
 import type { SdohStateOptions } from '../../sdoh/domain-states';
@@ -78,7 +79,17 @@ export function PatientView({ patient, user, today, sdohOptions, clock }: Patien
           failure.kind === 'patient-not-found' ? (
             <PatientNotFoundView patientId={failure.patientId} />
           ) : (
-            <Alert severity="error" data-testid="checklist-error">
+            <Alert
+              severity="error"
+              data-testid="checklist-error"
+              action={
+                failure.kind === 'expired' ? undefined : (
+                  <Button color="inherit" size="small" onClick={checklist.retry}>
+                    Retry
+                  </Button>
+                )
+              }
+            >
               {failure.kind === 'expired'
                 ? 'Your EHR session has ended — relaunch the app from your EHR.'
                 : failure.kind === 'forbidden'

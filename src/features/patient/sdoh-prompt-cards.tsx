@@ -4,6 +4,8 @@ import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardActions from '@mui/material/CardActions';
 import CardContent from '@mui/material/CardContent';
+import Menu from '@mui/material/Menu';
+import MenuItem from '@mui/material/MenuItem';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { SdohDomain } from '../../clinical/sdoh-screening';
@@ -36,6 +38,8 @@ export interface SdohPromptCardsProps {
   onRefer: (domain: SdohDomain) => void;
   onDecline: (prompt: SdohPrompt) => void;
   onScreen: (prompt: SdohPrompt) => void;
+  /** "Not now" with one of the card's CDS Hooks override reasons: hides it for this visit. */
+  onDismiss: (prompt: SdohPrompt, reason: fhir4.Coding) => void;
 }
 
 /** The card's markdown detail as plain lines (bullets become list items). */
@@ -71,6 +75,7 @@ function PromptCard({
   onRefer,
   onDecline,
   onScreen,
+  onDismiss,
 }: {
   prompt: SdohPrompt;
   access: PromptAccess;
@@ -78,8 +83,12 @@ function PromptCard({
   onRefer: (domain: SdohDomain) => void;
   onDecline: (prompt: SdohPrompt) => void;
   onScreen: (prompt: SdohPrompt) => void;
+  onDismiss: (prompt: SdohPrompt, reason: fhir4.Coding) => void;
 }) {
   const [revealed, setRevealed] = useState(!prompt.sensitive);
+  const [menu, setMenu] = useState<HTMLElement | null>(null);
+  // "Patient declines help" has its own button (it is recorded as data); the others only hide.
+  const reasons = prompt.card.overrideReasons.filter((r) => r.code !== 'patient-refuses');
   const { card } = prompt;
   const indicator = INDICATOR[card.indicator];
   const domain = prompt.domains[0];
@@ -97,6 +106,7 @@ function PromptCard({
       aria-labelledby={titleId}
       data-testid="sdoh-prompt"
       data-kind={prompt.kind}
+      data-domains={prompt.domains.join(' ')}
       data-indicator={card.indicator}
     >
       <CardContent sx={{ display: 'flex', flexDirection: 'column', gap: 0.75, pb: 1 }}>
@@ -149,6 +159,31 @@ function PromptCard({
             Patient declines help
           </Button>
         ) : null}
+        {reasons.length > 0 ? (
+          <>
+            <Button
+              size="small"
+              aria-haspopup="menu"
+              aria-expanded={menu !== null}
+              onClick={(event) => setMenu(event.currentTarget)}
+            >
+              Not now…
+            </Button>
+            <Menu anchorEl={menu} open={menu !== null} onClose={() => setMenu(null)}>
+              {reasons.map((reason) => (
+                <MenuItem
+                  key={reason.code}
+                  onClick={() => {
+                    setMenu(null);
+                    onDismiss(prompt, reason);
+                  }}
+                >
+                  {reason.display ?? reason.code}
+                </MenuItem>
+              ))}
+            </Menu>
+          </>
+        ) : null}
       </CardActions>
     </Card>
   );
@@ -174,6 +209,7 @@ export function SdohPromptCards(props: SdohPromptCardsProps) {
           onRefer={props.onRefer}
           onDecline={props.onDecline}
           onScreen={props.onScreen}
+          onDismiss={props.onDismiss}
         />
       ))}
     </Box>

@@ -48,7 +48,7 @@ function DomainTile({
           size="small"
           sx={{ alignSelf: 'flex-start', p: 0, minWidth: 0 }}
           onClick={() => setRevealed(true)}
-          aria-label={`Show ${status.label.toLowerCase()} details`}
+          aria-label={`Show details: ${status.label.toLowerCase()}`}
         >
           Show details
         </Button>

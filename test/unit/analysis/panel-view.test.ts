@@ -261,6 +261,19 @@ describe('presentation mode', () => {
       for (const count of [c.recorded, c.declined, c.unknown, c.notCollected])
         if (count.kind === 'value') expect(count.value === 0 || count.value > 10).toBe(true);
   });
+  it('withholds patient-years wherever it withholds the patient count (event rates)', () => {
+    const detailOf = (presentation: boolean) =>
+      buildPanelView(
+        fixture.panel,
+        staff({ presentation, measureIds: ['ED-VISITS'], stratifierId: 'race' }),
+      ).details[0];
+    const staffRows = detailOf(false)?.eventRows ?? [];
+    const publishedRows = detailOf(true)?.eventRows ?? [];
+    expect(staffRows.length).toBeGreaterThan(0);
+    expect(staffRows.every((r) => r.personYears.kind === 'value')).toBe(true);
+    expect(publishedRows.some((r) => r.patients.kind === 'suppressed')).toBe(true);
+    for (const row of publishedRows) expect(row.personYears.kind).toBe(row.patients.kind);
+  });
 });
 
 describe('drill-down', () => {
@@ -291,6 +304,31 @@ describe('drill-down', () => {
       stratifierId: 'race',
     });
     expect(view.rows.map((r) => r.patientId).sort()).toEqual(expected.sort());
+  });
+});
+
+describe('completeness', () => {
+  it('counts race states among living patients and lists the unknown / not collected for outreach', () => {
+    const view = buildPanelView(fixture.panel, staff());
+    const race = view.completeness.find((c) => c.element === 'race');
+    if (race === undefined) throw new Error('no race');
+    const living = fixture.patients.filter(
+      (p) => p.deceasedDateTime === undefined && p.deceasedBoolean !== true,
+    );
+    const keys = living.map(raceKeyOf);
+    expect(value(race.total)).toBe(living.length);
+    expect(value(race.declined)).toBe(keys.filter((k) => k === 'absent:asked-declined').length);
+    expect(value(race.notCollected)).toBe(keys.filter((k) => k === 'absent:not-collected').length);
+    const list = buildDrillDownView(fixture.panel, {
+      selection: { kind: 'completeness', element: 'race' },
+      stratifierId: 'race',
+    });
+    const expected = living
+      .filter((p) => ['absent:unknown', 'absent:not-collected'].includes(raceKeyOf(p)))
+      .map((p) => p.id ?? '');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(list.rows.map((r) => r.patientId).sort()).toEqual(expected.sort());
+    expect(list.rows).toHaveLength(value(race.unknown) + value(race.notCollected));
   });
 });
 

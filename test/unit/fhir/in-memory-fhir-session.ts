@@ -95,10 +95,9 @@ export class InMemoryFhirSession implements FhirSession {
     const value = /^identifier=(.*)$/.exec(ifNoneExist ?? '')?.[1];
     if (value === undefined) return undefined;
     return this.stored(resourceType).find((r) =>
-      ('identifier' in r && Array.isArray(r.identifier)
-        ? (r.identifier)
-        : []
-      ).some((id) => `${id.system ?? ''}|${id.value ?? ''}` === value),
+      ('identifier' in r && Array.isArray(r.identifier) ? r.identifier : []).some(
+        (id) => `${id.system ?? ''}|${id.value ?? ''}` === value,
+      ),
     );
   }
 

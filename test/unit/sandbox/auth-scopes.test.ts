@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { accessFromScopes, grantScopes, parseClinicalScope } from '../../../sandbox/auth/scopes';
+import {
+  accessFromScopes,
+  grantScopes,
+  parseClinicalScope,
+  readOnlyScopes,
+} from '../../../sandbox/auth/scopes';
 
 describe('parseClinicalScope', () => {
   it.each([
@@ -114,5 +119,21 @@ describe('accessFromScopes', () => {
       user: practitioner,
     });
     expect(access.read('Observation')).toEqual({ kind: 'none' });
+  });
+});
+
+describe('readOnlyScopes (the launcher read-only launch)', () => {
+  it.each([
+    ['user/*.cruds', ['user/*.rs']],
+    ['patient/Task.cu', []],
+    ['user/Task.write', []],
+    ['user/*.*', ['user/*.read']],
+    ['patient/Observation.rs?category=laboratory', ['patient/Observation.rs?category=laboratory']],
+    [
+      'launch openid fhirUser user/ServiceRequest.c user/Patient.read',
+      ['launch', 'openid', 'fhirUser', 'user/Patient.read'],
+    ],
+  ])('%s → %j', (scopes, expected) => {
+    expect(readOnlyScopes(scopes.split(' '))).toEqual(expected);
   });
 });

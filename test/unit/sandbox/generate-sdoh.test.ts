@@ -83,8 +83,12 @@ describe('generated social-needs screenings and referrals', () => {
   const observations = pop.resources.filter(
     (r): r is fhir4.Observation => r.resourceType === 'Observation',
   );
-  const sdoh = observations.filter((o) =>
-    o.category?.some((c) => c.coding?.some((x) => x.code === 'sdoh')),
+  // Screening items; the grouping panels (hasMember, no value) are tested in
+  // generate-sdoh-states.test.ts.
+  const sdoh = observations.filter(
+    (o) =>
+      o.hasMember === undefined &&
+      o.category?.some((c) => c.coding?.some((x) => x.code === 'sdoh')),
   );
   const loinc = (o: fhir4.Observation): string => o.code.coding?.[0]?.code ?? '';
   const answer = (o: fhir4.Observation): string => o.valueCodeableConcept?.coding?.[0]?.code ?? '';

@@ -9,7 +9,7 @@ import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
 const APP = 'http://127.0.0.1:4799/';
 const VERIFIER = 'x'.repeat(50);
 
-async function token(sandbox: RunningSandbox, scope: string, readOnly = false): Promise<string> {
+function token(sandbox: RunningSandbox, scope: string, readOnly = false): string {
   const launch = sandbox.auth.createLaunch({
     practitionerId: 'prac-001',
     patientId: undefined,
@@ -61,7 +61,7 @@ describe('Bulk Data Group/$export over HTTP', () => {
       appUrl: APP,
       exportPollsBeforeReady: 1,
     });
-    bearer = await token(sandbox, 'user/*.rs');
+    bearer = token(sandbox, 'user/*.rs');
     const group = [...sandbox.store.entries('Group')][0]?.resource as fhir4.Group;
     groupId = group.id ?? '';
     members = new Set(group.member?.map((m) => m.entity.reference?.replace('Patient/', '') ?? ''));
@@ -148,6 +148,14 @@ describe('Bulk Data Group/$export over HTTP', () => {
     expect((await fetch(manifest.output[0]?.url ?? '')).status).toBe(401);
   });
 
+  it('forgets a job when its status URL is deleted', async () => {
+    const started = await kickOff('?_type=Patient');
+    const status = started.headers.get('content-location') ?? '';
+    const auth = { authorization: `Bearer ${bearer}` };
+    expect((await fetch(status, { method: 'DELETE', headers: auth })).status).toBe(202);
+    expect((await fetch(status, { headers: auth })).status).toBe(404);
+  });
+
   it('is advertised in the CapabilityStatement', async () => {
     const cs = (await (
       await fetch(`${sandbox.fhirBaseUrl}/metadata`)
@@ -172,9 +180,12 @@ describe('Bulk Data Group/$export over HTTP', () => {
     );
     expect(subjects).toEqual(new Set([`Patient/${a ?? ''}`, `Patient/${b ?? ''}`]));
     const seen = (await (
-      await fetch(`${sandbox.fhirBaseUrl}/Encounter?participant=Practitioner/prac-001&_count=1000`, {
-        headers: auth,
-      })
+      await fetch(
+        `${sandbox.fhirBaseUrl}/Encounter?participant=Practitioner/prac-001&_count=1000`,
+        {
+          headers: auth,
+        },
+      )
     ).json()) as fhir4.Bundle;
     expect(seen.entry?.length).toBeGreaterThan(0);
     for (const e of seen.entry ?? []) {
@@ -224,7 +235,7 @@ describe('rungs switched off from the command line', () => {
     ]);
     const sandbox = await startSandbox({ ...options, today: '2026-06-30', appUrl: APP });
     try {
-      const bearer = await token(sandbox, 'user/*.rs');
+      const bearer = token(sandbox, 'user/*.rs');
       const headers = {
         accept: 'application/fhir+json',
         prefer: 'respond-async',
@@ -289,12 +300,8 @@ describe('launcher and community organization page', () => {
     expect(html).toContain('href="/community"');
   });
 
-  it('a read-only launch grants no write scope', async () => {
-    const scope = await token(
-      sandbox,
-      'user/*.rs user/Task.cu user/ServiceRequest.c patient/*.*',
-      true,
-    );
+  it('a read-only launch grants no write scope', () => {
+    const scope = token(sandbox, 'user/*.rs user/Task.cu user/ServiceRequest.c patient/*.*', true);
     expect(scope).toContain('user/*.rs');
     expect(scope).not.toMatch(/\.(c|cu|\*|write)\b/);
   });

@@ -267,6 +267,38 @@ describe('PanelDashboard over the real panel session', () => {
     expect(new URLSearchParams(window.location.search).get('s')).toBe('language');
   }, 60_000);
 
+  it('shows a two-way heat map and eight quarters of trends with CIs', async () => {
+    serve();
+    renderDashboard();
+    await waitForOverview();
+    await choose('Crossed with (two-way)', 'Sex');
+    expect(new URLSearchParams(window.location.search).get('s2')).toBe('sex');
+    fireEvent.click(screen.getByRole('tab', { name: 'Measure detail' }));
+    const heat = await screen.findByRole(
+      'table',
+      { name: /^Heat map of HbA1c > 9% by Race .* × Sex/ },
+      { timeout: 20_000 },
+    );
+    const header = within(heat).getAllByRole('columnheader');
+    expect(header.length).toBeGreaterThan(2);
+    expect(within(heat).getAllByRole('rowheader').length).toBeGreaterThan(1);
+
+    fireEvent.click(screen.getByRole('tab', { name: 'Trends' }));
+    const trend = await screen.findByRole(
+      'table',
+      { name: /per quarter \(rolling 12 months\)/ },
+      { timeout: 20_000 },
+    );
+    const quarters = within(trend)
+      .getAllByRole('columnheader')
+      .map((h) => h.textContent ?? '')
+      .filter((t) => /^\d{4} Q[1-4]$/.test(t));
+    expect(quarters).toHaveLength(8);
+    const panelRow = within(trend).getByRole('rowheader', { name: 'Whole panel' }).closest('tr');
+    // Each quarter's panel rate comes with its 95% CI: "12.3% (8.1–17.9%)".
+    expect(panelRow?.textContent).toMatch(/\d+\.\d% \(\d+\.\d–\d+\.\d%\)/);
+  }, 60_000);
+
   it('says when "my patients" finds nobody and offers the other sources', async () => {
     const stats = serve();
     renderDashboard({ user: { resourceType: 'Practitioner', id: 'prac-nobody' } });
