@@ -33,7 +33,16 @@ const patientReads = [
   // illness) read MedicationRequest, whose code may sit in a referenced Medication.
   'MedicationRequest',
   'Medication',
+  // CMS measures read device orders for the frailty exclusions.
+  'DeviceRequest',
 ] as const;
+
+/**
+ * Resource types the patient view writes (issue 8): a social-needs referral (SDOHCC
+ * ServiceRequest + Task) and "patient declined help" (a not-done Procedure, src/sdoh/decline.ts).
+ * Without these grants the view is read-only and offers the referral as text.
+ */
+const patientWrites = ['ServiceRequest', 'Task', 'Procedure'] as const;
 
 /** Resource types the panel view reads across the signed-in user's patients. */
 const userReads = [
@@ -51,6 +60,9 @@ const userReads = [
   'Coverage',
   'MedicationRequest',
   'Medication',
+  'DeviceRequest',
+  // Community resources a referral can go to (SDOHCC), searched by domain.
+  'HealthcareService',
 ] as const;
 
 /**
@@ -64,7 +76,12 @@ export function buildScope(version: ScopeVersion, mode: LaunchMode): string {
   const read = version === 'v2' ? 'rs' : 'read';
   const identity = ['openid', 'fhirUser', 'offline_access'];
   const userScopes = userReads.map((type) => `user/${type}.${read}`);
-  const patientScopes = patientReads.map((type) => `patient/${type}.${read}`);
+  // SMART v2 `c` (create) is v1's `write` (App Launch 2.x §2.0.6 scopes, v1 compatibility).
+  const write = version === 'v2' ? 'c' : 'write';
+  const patientScopes = [
+    ...patientReads.map((type) => `patient/${type}.${read}`),
+    ...patientWrites.map((type) => `patient/${type}.${write}`),
+  ];
   switch (mode) {
     case 'ehr':
       return ['launch', ...identity, ...patientScopes, ...userScopes].join(' ');

@@ -19,7 +19,8 @@ import {
   type CollectedStratifierId,
   type DemographicInput,
 } from './demographic-strata';
-import { stratificationFactsOfRecord } from './panel-strata';
+import { patientOnlyStrata, stratificationFactsOfRecord, type PanelStratum } from './panel-strata';
+import type { PanelStratifierId } from './panel-view-model';
 
 const LOINC = 'http://loinc.org|';
 const SNOMED = 'http://snomed.info/sct|';
@@ -65,6 +66,8 @@ export interface DatasetPatient {
   record: PatientRecord;
   facts: StratificationFacts;
   demographics: DemographicInput;
+  /** The Patient-only strata, read when the Patient arrived (panel-strata patientOnlyStrata). */
+  knownStrata: ReadonlyMap<PanelStratifierId, PanelStratum>;
   entry: PatientDirectoryEntry;
 }
 
@@ -177,6 +180,7 @@ export function createPanelDatasetBuilder(
     period: { start: '0001-01-01', end: '9999-12-31' },
   });
   const directory = new Map<string, PatientDirectoryEntry>();
+  const knownStrata = new Map<string, ReadonlyMap<PanelStratifierId, PanelStratum>>();
   /** Bundle fullUrls of Patients → Patient.id (Synthea's urn:uuid references). */
   const aliases = new Map<string, string>();
   let resources = 0;
@@ -186,8 +190,15 @@ export function createPanelDatasetBuilder(
     resources += 1;
     const patientId = patientIdOf(resource, aliases);
     demographics.collect(resource, patientId);
-    if (resource.resourceType === 'Patient' && patientId !== undefined && !directory.has(patientId))
+    if (
+      resource.resourceType === 'Patient' &&
+      patientId !== undefined &&
+      !directory.has(patientId)
+    ) {
       directory.set(patientId, directoryEntry(resource, patientId));
+      // Read now, while later pages are still on their way, not after the last one.
+      knownStrata.set(patientId, patientOnlyStrata(demographics.inputOf(patientId)));
+    }
   };
 
   return {
@@ -227,6 +238,7 @@ export function createPanelDatasetBuilder(
           record,
           facts: stratificationFactsOfRecord(record),
           demographics: demographics.inputOf(record.id),
+          knownStrata: knownStrata.get(record.id) ?? new Map(),
           entry,
         });
       }

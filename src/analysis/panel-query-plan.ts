@@ -190,15 +190,21 @@ function codesByValueSet(valueSets: Iterable<ValueSetCodes>): Map<string, Set<Co
   return out;
 }
 
+/**
+ * Query order = request order (the loader starts its searches in plan order, a bounded number at
+ * a time). Largest first: Observation searches page through several next links one after another,
+ * so started last they would trail alone at the end while the other lanes idle (longest job first
+ * packs the lanes; measured on the sandbox's 1,000-patient panel).
+ */
 const TYPE_ORDER = [
+  'Observation',
   'Encounter',
   'Condition',
-  'Observation',
   'Procedure',
-  'ServiceRequest',
-  'DeviceRequest',
   'MedicationRequest',
   'Coverage',
+  'ServiceRequest',
+  'DeviceRequest',
 ];
 
 /**

@@ -115,11 +115,41 @@ export function declaredPanelStrata(id: PanelStratifierId): PanelStratum[] {
   }
 }
 
+/**
+ * Stratifiers read from the Patient resource alone, whatever the period (./demographic-strata:
+ * each needs only the Patient and ignores the period). The dataset reads them as each Patient
+ * arrives, while the rest of the panel is still downloading.
+ */
+export const PATIENT_ONLY_STRATIFIER_IDS = [
+  'race',
+  'ethnicity',
+  'spd15',
+  'language',
+  'interpreter',
+  'sex',
+] as const satisfies readonly CollectedStratifierId[];
+
+/** A patient's strata under the Patient-only stratifiers (see PATIENT_ONLY_STRATIFIER_IDS). */
+export function patientOnlyStrata(
+  demographics: DemographicInput,
+): ReadonlyMap<PanelStratifierId, PanelStratum> {
+  // The period is unused by these stratifiers; any period gives the same stratum.
+  const period = { start: '0001-01-01', end: '9999-12-31' };
+  return new Map(
+    PATIENT_ONLY_STRATIFIER_IDS.map((id): [PanelStratifierId, PanelStratum] => [
+      id,
+      fromDemographic(demographicStratumOf(id, demographics, { period })),
+    ]),
+  );
+}
+
 /** What the stratum assignment reads of one patient. */
 export interface PatientStrataInput {
   id: string;
   facts: StratificationFacts;
   demographics: DemographicInput;
+  /** Strata already read (patientOnlyStrata), used as they are for any period. */
+  knownStrata?: ReadonlyMap<PanelStratifierId, PanelStratum>;
 }
 
 /**
@@ -157,7 +187,9 @@ export function assignStrata(
     };
   } else {
     const collected: CollectedStratifierId = id;
-    of = (p) => fromDemographic(demographicStratumOf(collected, p.demographics, { period }));
+    of = (p) =>
+      p.knownStrata?.get(id) ??
+      fromDemographic(demographicStratumOf(collected, p.demographics, { period }));
   }
   patients.forEach((p, i) => {
     const s = of(p);

@@ -18,6 +18,7 @@ import { ChartView } from './chart-view';
 import { canOpenOtherCharts, panelAccessOf } from './panel-access';
 import { SessionDetails } from './session-details';
 import { SessionFailureScreen } from './session-failure-screen';
+import { isPatientNotFound, PatientNotFoundView } from '../features/patient/patient-not-found';
 import { describeSignedInUser, userDisplayName } from './signed-in-user';
 import type { Launch } from './use-launch';
 import { useLaunch } from './use-launch';
@@ -220,7 +221,12 @@ export function App({ connect, today, sandboxUrl, panelDashboard = LazyPanelDash
       loadingLabel="Connecting to your EHR…"
       renderError={(failure) => (
         <AppFrame>
-          <SessionFailureScreen failure={failure} sandboxUrl={sandboxUrl} onRetry={retry} />
+          {isPatientNotFound(failure) ? (
+            // Retrying cannot help: the EHR named a patient its FHIR server does not have.
+            <PatientNotFoundView patientId={undefined} />
+          ) : (
+            <SessionFailureScreen failure={failure} sandboxUrl={sandboxUrl} onRetry={retry} />
+          )}
         </AppFrame>
       )}
     >

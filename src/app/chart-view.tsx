@@ -11,6 +11,7 @@ import type { LoadState } from '../ui/load-state';
 import { LoadStateView } from '../ui/load-state-view';
 import { withPatientInContext } from './patient-context-session';
 import { SessionFailureScreen } from './session-failure-screen';
+import { isPatientNotFound, PatientNotFoundView } from '../features/patient/patient-not-found';
 
 export interface ChartViewProps {
   /** The launch's session; the chart gets a copy with `patientId` in context. */
@@ -72,9 +73,13 @@ export function ChartView({ session, patientId, user, today, sandboxUrl }: Chart
       <LoadStateView
         state={state}
         loadingLabel="Opening the patient's chart…"
-        renderError={(failure) => (
-          <SessionFailureScreen failure={failure} sandboxUrl={sandboxUrl} onRetry={retry} />
-        )}
+        renderError={(failure) =>
+          isPatientNotFound(failure) ? (
+            <PatientNotFoundView patientId={patientId} />
+          ) : (
+            <SessionFailureScreen failure={failure} sandboxUrl={sandboxUrl} onRetry={retry} />
+          )
+        }
       >
         {(patient) => <PatientView patient={patient} user={user} today={today} />}
       </LoadStateView>

@@ -5,6 +5,7 @@ import { classifySessionError } from '../fhir/session-failure';
 import type { LaunchContext } from '../features/patient/read-launch-context';
 import { readLaunchContext } from '../features/patient/read-launch-context';
 import type { LoadState } from '../ui/load-state';
+import { shippedClinicalEngine } from '../worker/clinical-engine';
 
 export interface Launch {
   readonly session: FhirSession;
@@ -26,6 +27,11 @@ export function useLaunch(connect: () => Promise<FhirSession>): {
     const controller = new AbortController();
     const run = async (): Promise<Launch> => {
       const session = await connect();
+      // The patient view's queries need the shipped value sets (their codes build the URLs) and
+      // its care gaps need the measure engine: fetch both while the launch context is read, so
+      // they are not a second round trip after it. The promise is cached; a failure is reported
+      // by the view that needs it.
+      if (session.patientId !== undefined) shippedClinicalEngine().catch(() => undefined);
       const context = await readLaunchContext(session, controller.signal);
       return { session, context };
     };

@@ -54,6 +54,37 @@ export function readServerWriteSupport(statement: unknown): ServerWriteSupport {
   };
 }
 
+/**
+ * The resource types a CapabilityStatement offers for type-level search: its server `rest.resource`
+ * entries that list `search-type` (or list no interactions at all, which says nothing against it).
+ * `undefined` when the body is not a CapabilityStatement or declares no resources: then a type's
+ * absence from it is not evidence that the server lacks the type.
+ */
+export function readSearchableTypes(statement: unknown): ReadonlySet<string> | undefined {
+  if (
+    typeof statement !== 'object' ||
+    statement === null ||
+    !('resourceType' in statement) ||
+    statement.resourceType !== 'CapabilityStatement'
+  ) {
+    return undefined;
+  }
+  const capability = statement as fhir4.CapabilityStatement;
+  const rest = capability.rest?.find((r) => r.mode === 'server') ?? capability.rest?.[0];
+  const resources = rest?.resource ?? [];
+  if (resources.length === 0) return undefined;
+  return new Set(
+    resources
+      .filter(
+        (r) =>
+          r.interaction === undefined ||
+          r.interaction.length === 0 ||
+          r.interaction.some((i) => i.code === 'search-type'),
+      )
+      .map((r) => r.type),
+  );
+}
+
 export function writeSupportOf(support: ServerWriteSupport, type: string): ResourceWriteSupport {
   return support.resources[type] ?? NONE;
 }

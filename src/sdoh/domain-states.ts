@@ -133,9 +133,34 @@ export type Stalled =
 export type Tracking = { kind: 'task'; task: TaskSummary } | { kind: 'request-only' };
 
 export type Completion =
-  | { kind: 'task'; referral: ReferralEvidence; task: TaskSummary }
+  | {
+      kind: 'task';
+      referral: ReferralEvidence;
+      task: TaskSummary;
+      /**
+       * The completed Procedure based on the referral (the Task's resulting activity), when one
+       * was read: completion keeps the Task (owner, outcome) and adds the intervention to it.
+       */
+      intervention?: InterventionEvidence;
+    }
   | { kind: 'procedure'; intervention: InterventionEvidence }
   | { kind: 'request'; referral: ReferralEvidence };
+
+/**
+ * The outcome the community organization reported for a completion, in its words: the Task's
+ * resulting-activity outputs, then the intervention's outcome text, each said once. Empty when
+ * nothing was reported.
+ */
+export function completionOutcomes(completion: Completion): string[] {
+  const texts: string[] = [];
+  if (completion.kind === 'task') {
+    for (const o of completion.task.outcomes) if (o.display !== undefined) texts.push(o.display);
+  }
+  if (completion.kind !== 'request' && completion.intervention?.outcome !== undefined) {
+    texts.push(completion.intervention.outcome);
+  }
+  return [...new Set(texts.map((t) => t.trim()).filter((t) => t !== ''))];
+}
 
 export type DomainState =
   | { kind: 'not-screened' }
@@ -504,9 +529,16 @@ function referralOutcome(r: ReferralEvidence, ctx: DomainContext): Outcome {
   const authoredDay = day(r.authored);
   const procedure = [...r.procedures].sort((a, b) => b.time - a.time)[0];
   if (procedure !== undefined) {
+    // A completed Task that tracks the referral keeps who completed it and the outcome it reported
+    // (SDOHCC Task `output` resulting-activity → this Procedure); the Procedure alone names only
+    // the service.
+    const latest = ctx.tasks.kind === 'available' ? r.tasks[0] : undefined;
     return {
       kind: 'completed',
-      completion: { kind: 'procedure', intervention: procedure },
+      completion:
+        latest?.status === 'completed'
+          ? { kind: 'task', referral: r, task: latest, intervention: procedure }
+          : { kind: 'procedure', intervention: procedure },
       actionDay: day(procedure.time),
     };
   }

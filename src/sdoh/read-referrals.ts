@@ -25,9 +25,13 @@ export type ReferralRequestStatus = Exclude<
 /** Who holds a Task or receives a referral: a display, or nobody yet (an "open" Task). */
 export type Party = { kind: 'named'; display: string } | { kind: 'unassigned' };
 
-/** A Task output of type `resulting-activity` (SDOHCC Task For Referral Management). */
+/**
+ * A Task output of type `resulting-activity` (SDOHCC Task For Referral Management). A Procedure
+ * output reads as its reference's display, else the referenced Procedure's outcome text when it
+ * was loaded; `display` is absent when neither says anything (a bare id is no outcome to show).
+ */
 export type TaskOutcome =
-  | { kind: 'procedure'; reference: string; display: string }
+  | { kind: 'procedure'; reference: string; display?: string }
   | { kind: 'code'; display: string }
   | { kind: 'text'; display: string };
 
@@ -48,6 +52,11 @@ export interface InterventionEvidence {
   /** Epoch ms the intervention was performed. */
   time: number;
   service: string;
+  /**
+   * What the performing organization reported: `Procedure.outcome` (R4 "the result of the
+   * procedure"), else its notes. Absent when it reported nothing.
+   */
+  outcome?: string;
   /** ServiceRequest keys in `basedOn`. */
   basedOn: string[];
 }
@@ -99,14 +108,26 @@ function isResultingActivity(output: fhir4.TaskOutput): boolean {
   return (output.type.coding ?? []).some((c) => c.code === 'resulting-activity');
 }
 
-function outcomeOf(output: fhir4.TaskOutput): TaskOutcome | undefined {
+/** The organization's outcome text on a Procedure: its `outcome`, else its notes. */
+export function procedureOutcomeText(p: fhir4.Procedure): string | undefined {
+  const outcome = p.outcome?.text ?? p.outcome?.coding?.find((c) => c.display)?.display;
+  if (outcome !== undefined && outcome.trim() !== '') return outcome.trim();
+  const notes = (p.note ?? []).map((n) => n.text.trim()).filter((t) => t !== '');
+  return notes.length > 0 ? notes.join(' ') : undefined;
+}
+
+function outcomeOf(
+  output: fhir4.TaskOutput,
+  procedureOutcomes: ReadonlyMap<string, string>,
+): TaskOutcome | undefined {
   const ref = output.valueReference;
   if (ref !== undefined) {
     const key = referenceKey(ref.reference);
+    const display = ref.display ?? (key === undefined ? undefined : procedureOutcomes.get(key));
     return {
       kind: 'procedure',
       reference: key ?? ref.reference ?? '',
-      display: ref.display ?? key ?? 'Procedure',
+      ...(display === undefined ? {} : { display }),
     };
   }
   if (output.valueCodeableConcept !== undefined) {
@@ -129,6 +150,7 @@ function summariseTask(
   status: ReferralTaskStatus,
   fallbackTime: number,
   offsetMinutes: number,
+  procedureOutcomes: ReadonlyMap<string, string>,
 ): TaskSummary {
   const lastUpdate =
     parseDateTime(task.lastModified, offsetMinutes) ??
@@ -136,7 +158,7 @@ function summariseTask(
     parseDateTime(task.authoredOn, offsetMinutes) ??
     fallbackTime;
   const outcomes = (task.output ?? []).filter(isResultingActivity).flatMap((o) => {
-    const outcome = outcomeOf(o);
+    const outcome = outcomeOf(o, procedureOutcomes);
     return outcome === undefined ? [] : [outcome];
   });
   return {
@@ -212,6 +234,13 @@ export function readReferrals(
     if (key !== undefined) byKey.set(key, referral);
   }
 
+  const procedureOutcomes = new Map<string, string>();
+  for (const p of inputs.procedures) {
+    const key = resourceKey(p);
+    const text = procedureOutcomeText(p);
+    if (key !== undefined && text !== undefined) procedureOutcomes.set(key, text);
+  }
+
   const seenTasks = new Set<string>();
   for (const task of inputs.tasks) {
     if (task.status === 'entered-in-error' || !isReferralTask(task)) continue;
@@ -226,7 +255,9 @@ export function readReferrals(
       .filter((r): r is ReferralEvidence => r !== undefined);
     const referral = targets[0];
     if (referral === undefined) continue;
-    referral.tasks.push(summariseTask(task, task.status, referral.authored, offsetMinutes));
+    referral.tasks.push(
+      summariseTask(task, task.status, referral.authored, offsetMinutes, procedureOutcomes),
+    );
   }
   for (const referral of referrals) referral.tasks.sort((a, b) => b.lastUpdate - a.lastUpdate);
 
@@ -247,11 +278,13 @@ export function readReferrals(
     if (domains.length === 0) domains = domainsOfServiceCode(p.code);
     if (domains.length === 0) domains = [...new Set(parents.flatMap((r) => r.domains))];
     if (domains.length === 0) continue;
+    const outcome = procedureOutcomeText(p);
     const evidence: InterventionEvidence = {
       ref: resourceKey(p) ?? 'Procedure',
       domains,
       time,
       service: conceptLabel(p.code, 'Social care intervention'),
+      ...(outcome === undefined ? {} : { outcome }),
       basedOn,
     };
     if (parents.length > 0) for (const r of parents) r.procedures.push(evidence);

@@ -8,6 +8,7 @@
 // click.
 
 import type { DomainState, SdohDomainStatus } from './domain-states';
+import { completionOutcomes } from './domain-states';
 import type { Party, TaskSummary } from './read-referrals';
 import { isoDateOf, readNow } from './sdoh-time';
 import type { Now } from './sdoh-time';
@@ -101,17 +102,18 @@ function stateText(state: DomainState, now: Now): StateText {
       };
     case 'completed': {
       const c = state.completion;
+      const outcomes = completionOutcomes(c);
       const text =
         c.kind === 'procedure'
           ? `${c.intervention.service} on ${date(c.intervention.time)}`
           : c.kind === 'task'
-            ? `${c.referral.service}, completed ${date(c.task.lastUpdate)}${
-                c.task.outcomes.length > 0
-                  ? `: ${c.task.outcomes.map((o) => o.display).join('; ')}`
-                  : ''
-              }`
+            ? `${c.referral.service}, completed ${date(c.task.lastUpdate)}`
             : `${c.referral.service}, marked completed`;
-      return { headline: 'Completed', detail: `${text}.`, tone: 'good' };
+      return {
+        headline: 'Completed',
+        detail: `${text}${outcomes.length > 0 ? `: ${outcomes.join('; ')}` : ''}.`,
+        tone: 'good',
+      };
     }
     case 'status-unknown':
       return {

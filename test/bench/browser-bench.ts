@@ -21,6 +21,7 @@ import { gzipSync } from 'node:zlib';
 import { build, preview } from 'vite';
 import type { Browser, Page, Request } from 'playwright-core';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
+import { showcasePatients } from '../../sandbox/launcher/showcase';
 import { launchBrowserAt } from './chromium';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -300,10 +301,80 @@ function classify(log: FhirRequestLog[], sandbox: RunningSandbox): string {
   return `${dataPages} data pages (searches, batch, export files) + ${discovery} discovery + ${exportControl} export kick-off/status + ${other} reads by id; the server holds ${resources.toLocaleString('en-US')} resources`;
 }
 
+/**
+ * Groups requests into waves: a request that starts after some request of the current wave has
+ * already answered could have waited for it, so it opens the next wave.
+ */
+function waves(log: FhirRequestLog[]): number {
+  const sorted = [...log].sort((a, b) => a.started - b.started);
+  let count = 0;
+  let firstAnswer = -Infinity;
+  for (const entry of sorted) {
+    if (count === 0 || entry.started > firstAnswer) {
+      count += 1;
+      firstAnswer = entry.ended ?? Infinity;
+    } else firstAnswer = Math.min(firstAnswer, entry.ended ?? Infinity);
+  }
+  return count;
+}
+
+export async function runPatientBench(browser: Browser): Promise<string> {
+  const size = 200;
+  const sandbox = await startSandbox({ port: 0, patients: size, seed: SEED, today: TODAY });
+  const app = await buildApp(sandbox.url);
+  sandbox.registerApp(app.url);
+  const patient = showcasePatients(sandbox.store, new Date(`${TODAY}T23:59:59Z`)).find(
+    (p) => p.state === 'food-positive-no-referral',
+  );
+  if (!patient) throw new Error('the sandbox has no patient with a positive food screen');
+  const lines: string[] = [];
+  try {
+    for (const run of [1, 2, 3]) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      try {
+        const fhirLog = watchFhir(page, sandbox.fhirBaseUrl);
+        const url = await launchUrl(sandbox, app.url, patient.patientId);
+        const started = performance.now();
+        await page.goto(url);
+        await page.getByTestId('sdoh-prompt').first().waitFor({ timeout: 120_000 });
+        await page.waitForFunction(
+          () => document.querySelectorAll('[role="progressbar"]').length === 0,
+          undefined,
+          { timeout: 120_000, polling: 20 },
+        );
+        const interactive = performance.now();
+        // The app's own requests once it has its token (discovery and the token exchange excluded).
+        const data = fhirLog.filter(
+          (entry) => !entry.url.includes('.well-known') && entry.authorization !== undefined,
+        );
+        const firstData = Math.min(...data.map((entry) => entry.started));
+        const slowest = Math.max(
+          ...data.map((entry) => (entry.ended ?? interactive) - entry.started),
+        );
+        const dataPhase = interactive - firstData;
+        lines.push(
+          `   run ${run}: launch → interactive ${ms(interactive - started)}; first FHIR request → interactive ${ms(dataPhase)}; ${data.length} requests in ${waves(data)} waves; slowest query ${ms(slowest)}; ratio ${(dataPhase / slowest).toFixed(2)}× (target ≤ 1.2×)`,
+        );
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await app.close();
+    await sandbox.close();
+  }
+  return [
+    `Patient view, EHR launch on "${patient.label}" (${size} sandbox patients, Chromium, loopback; 3 fresh browser contexts)`,
+    ...lines,
+  ].join('\n');
+}
+
 export async function runBrowserBench(options: BrowserBenchOptions): Promise<void> {
   const browser = await launchBrowserAt();
   try {
     for (const size of options.panelSizes) console.log(await runPanelBench(browser, size));
+    if (options.patientView) console.log(await runPatientBench(browser));
   } finally {
     await browser.close();
   }

@@ -256,6 +256,15 @@ describe('the patient view against the sandbox', () => {
       .poll(() => domainState(page, 'food-insecurity'), { timeout: 20_000 })
       .toBe('completed');
     expect(await page.getByTestId('sdoh-state-food-insecurity').textContent()).toBe('Completed');
+    // The organization's own words stay with the completion (Task output → its Procedure).
+    expect(await page.getByTestId('sdoh-domain-food-insecurity').textContent()).toContain(
+      'Enrolled in weekly meals',
+    );
+    // The sandbox serves no DeviceRequest: a quiet note, not a "partial data" warning.
+    expect(await page.getByTestId('care-gaps-partial').count()).toBe(0);
+    expect(await page.getByTestId('care-gaps-not-offered').textContent()).toContain(
+      'Device orders are not available from this EHR',
+    );
     await context.close();
   });
 

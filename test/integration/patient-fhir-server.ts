@@ -28,6 +28,11 @@ export interface PatientServerOptions {
   writeOutcomes?: WriteOutcome[];
   /** `metadata` answers this status instead. */
   metadataStatus?: number;
+  /**
+   * Types this server does not serve (as the sandbox has no DeviceRequest): left out of the
+   * CapabilityStatement, and their searches answer 404 (R4 http.html "resource type not supported").
+   */
+  unsupportedTypes?: readonly string[];
 }
 
 export interface PatientServer {
@@ -83,18 +88,20 @@ export function patientCapabilityStatement(
             interaction: [{ code: 'read' }, { code: 'search-type' }],
             searchParam: [{ name: 'service-category', type: 'token' }],
           },
-          ...SEARCHABLE.map((type) => ({
-            type,
-            interaction: [
-              { code: 'read' as const },
-              { code: 'search-type' as const },
-              ...(creatable.has(type) ? [{ code: 'create' as const }] : []),
-            ],
-            ...(creatable.has(type) && options.conditionalCreate
-              ? { conditionalCreate: true }
-              : {}),
-            searchParam: search,
-          })),
+          ...SEARCHABLE.filter((type) => !(options.unsupportedTypes ?? []).includes(type)).map(
+            (type) => ({
+              type,
+              interaction: [
+                { code: 'read' as const },
+                { code: 'search-type' as const },
+                ...(creatable.has(type) ? [{ code: 'create' as const }] : []),
+              ],
+              ...(creatable.has(type) && options.conditionalCreate
+                ? { conditionalCreate: true }
+                : {}),
+              searchParam: search,
+            }),
+          ),
         ],
         ...(options.transaction ? { interaction: [{ code: 'transaction' as const }] } : {}),
       },
@@ -229,6 +236,15 @@ export function patientFhirServer(options: PatientServerOptions): PatientServer 
       // Answers take a moment, so a second wave would show up as arrivals after answers.
       await delay(15);
       events.push(`answer ${type}`);
+      if (options.unsupportedTypes?.includes(type) === true) {
+        return HttpResponse.json(
+          operationOutcome(
+            'not-supported',
+            `Resource type '${type}' is not supported by this server`,
+          ),
+          { status: 404, headers: fhirJson },
+        );
+      }
       const failure = options.searchFailures?.[type];
       if (failure !== undefined) {
         return HttpResponse.json(operationOutcome('forbidden', `${type} is not shared`), {

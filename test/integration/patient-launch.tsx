@@ -16,6 +16,8 @@ export const ACCESS_TOKEN = 'access-patient-view';
 export async function launchSession(
   scopes: readonly string[],
   patientId = 'pat-ana',
+  /** The launch's encounter context (SMART `encounter`), when the test needs one. */
+  encounterId?: string,
 ): Promise<FhirSession> {
   visit('/');
   const decision = decideLaunch({
@@ -34,6 +36,7 @@ export async function launchSession(
       expires_in: 3600,
       scope: scopes.join(' '),
       patient: patientId,
+      ...(encounterId === undefined ? {} : { encounter: encounterId }),
       need_patient_banner: true,
       id_token: idToken({ fhirUser: `${fhirBase}/Practitioner/dr-adams` }),
     },

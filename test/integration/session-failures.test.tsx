@@ -173,4 +173,22 @@ describe('session failures', () => {
     const page = await screen.findByTestId('session-failure-server');
     expect(within(page).getByRole('alert').textContent).toContain('HTTP 500');
   });
+
+  it('says the patient does not exist on a 404 from the Patient read, with no Retry', async () => {
+    server.use(
+      http.get(`${fhirBase}/Patient/pat-ana`, () =>
+        HttpResponse.json(operationOutcome('not-found', 'Resource Patient/pat-ana is not known'), {
+          status: 404,
+          headers: fhirJson,
+        }),
+      ),
+      ...ehr(),
+    );
+    await seedLaunchedSession();
+    renderApp();
+    const page = await screen.findByTestId('patient-not-found');
+    expect(within(page).getByRole('heading', { name: 'Patient not found' })).toBeDefined();
+    expect(page.textContent).not.toMatch(/try again/i);
+    expect(within(page).queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
 });

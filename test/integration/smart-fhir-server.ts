@@ -1,6 +1,8 @@
 // An msw stand-in for a SMART EHR (the local sandbox's protocol): discovery, the token endpoint
-// and a FHIR R4 read API that checks the bearer token. Serves real FHIR JSON; every response
-// shape here is what fhirclient meets in production.
+// and a FHIR R4 read and search API that checks the bearer token. Serves real FHIR JSON; every
+// response shape here is what fhirclient meets in production. Search answers a searchset Bundle of
+// the given resources of that type for the patient (and code/category tokens), so the patient
+// view's query wave is answered like an EHR with nothing more on file would answer it.
 import { HttpResponse, http } from 'msw';
 import type { HttpHandler } from 'msw';
 
@@ -48,6 +50,20 @@ const patientSearch: fhir4.CapabilityStatementRestResourceSearchParam[] = [
   { name: 'date', type: 'date' },
 ];
 
+/** The types the patient view searches by patient (src/features/patient/load-patient-data.ts). */
+const SEARCHABLE_TYPES = [
+  'Observation',
+  'QuestionnaireResponse',
+  'Condition',
+  'Encounter',
+  'Procedure',
+  'ServiceRequest',
+  'Task',
+  'Coverage',
+  'MedicationRequest',
+  'DeviceRequest',
+];
+
 export const capabilityStatement: fhir4.CapabilityStatement = {
   resourceType: 'CapabilityStatement',
   status: 'active',
@@ -90,7 +106,7 @@ export const capabilityStatement: fhir4.CapabilityStatement = {
           ],
         },
         { type: 'Practitioner', interaction: [{ code: 'read' }] },
-        ...['Observation', 'Condition', 'Encounter', 'Procedure'].map((type) => ({
+        ...SEARCHABLE_TYPES.map((type) => ({
           type,
           interaction: [{ code: 'read' as const }, { code: 'search-type' as const }],
           searchParam: patientSearch,
@@ -122,6 +138,46 @@ export interface FhirServerOptions {
   tokenRequests?: URLSearchParams[];
 }
 
+/** The patient a resource is about (subject, patient, Task.for, Coverage.beneficiary). */
+function patientIdOf(resource: fhir4.FhirResource): string | undefined {
+  if (resource.resourceType === 'Patient') return resource.id;
+  const record = resource as unknown as Record<string, fhir4.Reference | undefined>;
+  const ref = record.subject ?? record.patient ?? record.for ?? record.beneficiary;
+  return /(?:^|\/)Patient\/([^/]+)$/.exec(ref?.reference ?? '')?.[1];
+}
+
+/** `system|code` of every coding under a CodeableConcept element (or a list of them). */
+function tokensOf(resource: fhir4.FhirResource, element: 'code' | 'category'): string[] {
+  const value = (resource as unknown as Record<string, unknown>)[element];
+  const concepts = (
+    Array.isArray(value) ? value : value === undefined ? [] : [value]
+  ) as fhir4.CodeableConcept[];
+  return concepts.flatMap((c) => (c.coding ?? []).map((x) => `${x.system ?? ''}|${x.code ?? ''}`));
+}
+
+/** R4 token search: `system|code`, or a bare code in any system; comma-separated values OR. */
+function matchesToken(tokens: readonly string[], query: string): boolean {
+  return query
+    .split(',')
+    .some((wanted) =>
+      wanted.includes('|') ? tokens.includes(wanted) : tokens.some((t) => t.endsWith(`|${wanted}`)),
+    );
+}
+
+function searchset(resources: readonly fhir4.FhirResource[], self: string): fhir4.Bundle {
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total: resources.length,
+    link: [{ relation: 'self', url: self }],
+    entry: resources.map((resource) => ({
+      fullUrl: `${fhirBase}/${resource.resourceType}/${resource.id ?? ''}`,
+      resource,
+      search: { mode: 'match' as const },
+    })),
+  };
+}
+
 export function smartFhirServer(options: FhirServerOptions): HttpHandler[] {
   const byReference = new Map(
     options.resources.map((resource) => [
@@ -129,6 +185,13 @@ export function smartFhirServer(options: FhirServerOptions): HttpHandler[] {
       resource,
     ]),
   );
+  const unauthorized = (request: Request) =>
+    request.headers.get('authorization') === `Bearer ${options.accessToken}`
+      ? undefined
+      : HttpResponse.json(operationOutcome('login', 'Missing or expired access token'), {
+          status: 401,
+          headers: fhirJson,
+        });
   return [
     http.get(`${fhirBase}/.well-known/smart-configuration`, () =>
       HttpResponse.json(smartConfiguration),
@@ -145,13 +208,39 @@ export function smartFhirServer(options: FhirServerOptions): HttpHandler[] {
       const answer = options.token(form);
       return answer instanceof Response ? answer : HttpResponse.json(answer);
     }),
-    http.get(`${fhirBase}/:type/:id`, ({ request, params }) => {
-      if (request.headers.get('authorization') !== `Bearer ${options.accessToken}`) {
-        return HttpResponse.json(operationOutcome('login', 'Missing or expired access token'), {
-          status: 401,
-          headers: fhirJson,
-        });
+    http.get(`${fhirBase}/:type`, ({ request, params }) => {
+      const denied = unauthorized(request);
+      if (denied) return denied;
+      const type = String(params.type);
+      if (!SEARCHABLE_TYPES.includes(type) && type !== 'Patient') {
+        // R4 http.html (search): "404 Not Found - resource type not supported".
+        return HttpResponse.json(
+          operationOutcome('not-supported', `Resource type '${type}' is not supported`),
+          { status: 404, headers: fhirJson },
+        );
       }
+      const url = new URL(request.url);
+      let found = options.resources.filter((r) => r.resourceType === type);
+      for (const [name, value] of url.searchParams) {
+        if (name === 'patient' || name === 'subject') {
+          const id = value.replace(/^.*Patient\//, '');
+          found = found.filter((r) => patientIdOf(r) === id);
+        } else if (name === '_id') {
+          found = found.filter((r) => value.split(',').includes(r.id ?? ''));
+        } else if (name === 'code' || name === 'category') {
+          found = found.filter((r) => matchesToken(tokensOf(r, name), value));
+        } else if (name !== '_count') {
+          return HttpResponse.json(
+            operationOutcome('not-supported', `Search parameter '${name}' is not supported`),
+            { status: 400, headers: fhirJson },
+          );
+        }
+      }
+      return HttpResponse.json(searchset(found, request.url), { headers: fhirJson });
+    }),
+    http.get(`${fhirBase}/:type/:id`, ({ request, params }) => {
+      const denied = unauthorized(request);
+      if (denied) return denied;
       const reference = `${String(params.type)}/${String(params.id)}`;
       const resource = byReference.get(reference);
       if (!resource) {

@@ -16,6 +16,7 @@ import type { PanelSessionProgress } from '../../worker/panel-session-protocol';
 import { DataTable } from '../../ui/data-table';
 import type { DataColumn } from '../../ui/data-table';
 import { formatInteger } from './panel-format';
+import { useProgressFeed, type ProgressFeed } from './progress-feed';
 
 export function phaseWords(phase: LoadPhase | 'evaluating'): string {
   switch (phase) {
@@ -156,6 +157,28 @@ export function LoadProgressView({ progress, sourceDescription, onCancel }: Load
         ) : null}
       </CardContent>
     </Card>
+  );
+}
+
+export interface LiveLoadProgressViewProps {
+  feed: ProgressFeed<PanelSessionProgress>;
+  sourceDescription: string;
+  onCancel: () => void;
+}
+
+/** The progress card fed by a throttled feed: only this card re-renders as progress arrives. */
+export function LiveLoadProgressView({
+  feed,
+  sourceDescription,
+  onCancel,
+}: LiveLoadProgressViewProps) {
+  const progress = useProgressFeed(feed);
+  return (
+    <LoadProgressView
+      progress={progress}
+      sourceDescription={sourceDescription}
+      onCancel={onCancel}
+    />
   );
 }
 

@@ -42,6 +42,16 @@ export interface OverviewTabProps {
   navigation: PanelNavigation;
 }
 
+/**
+ * Cards and the gap table below the fold are not laid out or painted until they scroll near the
+ * viewport (CSS content-visibility; they stay in the accessibility tree and find-in-page): the
+ * first render of the overview, and every later re-layout of the page, skips them.
+ */
+const OFFSCREEN_SKIPPED = {
+  contentVisibility: 'auto',
+  containIntrinsicSize: 'auto 320px',
+} as const;
+
 function gapSentence(gap: RankedGap, adverseLabel: string): string {
   const ratio = gap.rateRatio.kind === 'value' ? `, ${gap.rateRatio.value.toFixed(2)}×` : '';
   return `${gap.label}: ${adverseLabel} ${formatPercent(gap.adverseRate)} vs ${formatPercent(gap.referenceAdverseRate)} for ${gap.referenceLabel} (${formatPoints(gap.rateDifference.value)}${ratio})`;
@@ -122,7 +132,7 @@ function MeasureCardView({
       component="section"
       aria-labelledby={titleId}
       data-testid={`measure-card-${card.measureId}`}
-      sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}
+      sx={{ display: 'flex', flexDirection: 'column', height: '100%', ...OFFSCREEN_SKIPPED }}
     >
       <CardContent sx={{ display: 'flex', flexDirection: 'column', gap: 1, flexGrow: 1 }}>
         <Box>
@@ -373,7 +383,13 @@ function GapRanking({
     <Box
       component="section"
       aria-labelledby={headingId}
-      sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}
+      sx={{
+        display: 'flex',
+        flexDirection: 'column',
+        gap: 1,
+        ...OFFSCREEN_SKIPPED,
+        containIntrinsicSize: 'auto 900px',
+      }}
     >
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
         <Typography id={headingId} variant="h5" component="h2">

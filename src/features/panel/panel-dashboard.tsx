@@ -15,7 +15,7 @@ import Tabs from '@mui/material/Tabs';
 import TextField from '@mui/material/TextField';
 import MenuItem from '@mui/material/MenuItem';
 import Typography from '@mui/material/Typography';
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { PANEL_MEASURES, PANEL_STRATIFIERS } from '../../analysis/panel-catalog';
 import type {
@@ -42,7 +42,7 @@ import type {
 import type { CalendarDate } from '../patient/patient-demographics';
 import { CompletenessTab } from './completeness-tab';
 import { DrillDownDialog } from './drill-down-dialog';
-import { LoadProgressView, LoadReportView } from './load-progress-view';
+import { LiveLoadProgressView, LoadReportView } from './load-progress-view';
 import { MeasureDetailTab } from './measure-detail-tab';
 import { OverviewTab } from './overview-tab';
 import { PanelCatalogProvider, usePanelCatalog } from './panel-catalog-context';
@@ -51,6 +51,7 @@ import { formatInteger } from './panel-format';
 import type { DrillDownRequest, PanelNavigation } from './panel-navigation';
 import { isoDate, resolveSource, sourceAvailable, sourceLabel } from './panel-source';
 import { PanelSourcePicker } from './panel-source-picker';
+import { createThrottledFeed, type ProgressFeed, type ThrottledFeed } from './progress-feed';
 import {
   DEFAULT_ALL_PATIENTS_CAP,
   defaultUrlState,
@@ -77,6 +78,12 @@ const CATALOG = { measures: PANEL_MEASURES, stratifiers: PANEL_STRATIFIERS };
 /** Quarters the trends tab shows (issue 7 §4: "the last eight quarters"). */
 const TREND_QUARTERS = 8;
 
+/**
+ * The progress card is redrawn at most this often (5 a second): each redraw is main-thread work
+ * taken from the worker and the network while the panel loads.
+ */
+const PROGRESS_INTERVAL_MS = 200;
+
 /** How often a long load gets a fresh access token (tokens commonly live 5–60 minutes). */
 const TOKEN_REFRESH_MS = 60_000;
 
@@ -93,10 +100,29 @@ const STAFF_EXPORT: CsvExportSettings = { filenamePrefix: '', preamble: [] };
 type PanelLoadState =
   | { kind: 'idle' }
   | { kind: 'needs-input'; message: string }
-  | { kind: 'loading'; description: string; progress: PanelSessionProgress | undefined }
+  | { kind: 'loading'; description: string; progress: ProgressFeed<PanelSessionProgress> }
   | { kind: 'loaded'; description: string; loaded: PanelLoaded }
   | { kind: 'cancelled'; description: string }
   | { kind: 'failed'; description: string; error: PanelSessionError };
+
+type ViewFields = Pick<
+  PanelUrlState,
+  'measureIds' | 'stratifierId' | 'secondStratifierId' | 'reference' | 'presentation'
+>;
+
+function viewParamsOf(fields: ViewFields): PanelViewParams {
+  return {
+    measureIds: fields.measureIds,
+    stratifierId: fields.stratifierId,
+    ...(fields.secondStratifierId ? { secondStratifierId: fields.secondStratifierId } : {}),
+    reference: fields.reference,
+    presentation: fields.presentation,
+  };
+}
+
+/** What a view answers: the panel's period and the view's parameters. */
+const viewKeyOf = (loaded: PanelLoaded, params: PanelViewParams): string =>
+  `${loaded.period.start}|${JSON.stringify(params)}`;
 
 function sessionError(error: unknown): PanelSessionError {
   if (isPanelSessionFailure(error)) return error.error;
@@ -211,6 +237,17 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
   }, []);
 
   const [load, setLoad] = useState<PanelLoadState>({ kind: 'idle' });
+  // One progress feed per load; a superseded load's feed is closed so it wakes nobody.
+  const progressRef = useRef<ThrottledFeed<PanelSessionProgress> | undefined>(undefined);
+  const startProgress = useCallback((): ThrottledFeed<PanelSessionProgress> => {
+    progressRef.current?.close();
+    const next = createThrottledFeed<PanelSessionProgress>(PROGRESS_INTERVAL_MS);
+    progressRef.current = next;
+    return next;
+  }, []);
+  const [viewAnswer, setViewAnswer] = useState<Answer<PanelView> | undefined>(undefined);
+  /** The latest answer set, for the view effect: an answer the load brought is not asked again. */
+  const viewAnswerRef = useRef<Answer<PanelView> | undefined>(undefined);
   const abortRef = useRef<AbortController | undefined>(undefined);
   const todayIso = isoDate(today);
 
@@ -226,7 +263,11 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
       const controller = new AbortController();
       abortRef.current = controller;
       const description = resolved.description;
-      setLoad({ kind: 'loading', description, progress: undefined });
+      const progress = startProgress();
+      setLoad({ kind: 'loading', description, progress: progress.feed });
+      // A new panel: the previous panel's view must not stand in for this one's while it computes.
+      viewAnswerRef.current = undefined;
+      setViewAnswer(undefined);
       let refresh: ReturnType<typeof setInterval> | undefined;
       try {
         const accessToken = await fhirSession.accessToken();
@@ -251,14 +292,29 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
           },
           {
             signal: controller.signal,
-            onProgress: (progress) => {
-              if (!controller.signal.aborted) {
-                setLoad({ kind: 'loading', description, progress });
-              }
+            onProgress: (value) => {
+              if (!controller.signal.aborted) progress.push(value);
             },
           },
         );
-        if (!controller.signal.aborted) setLoad({ kind: 'loaded', description, loaded });
+        if (controller.signal.aborted) return;
+        // The overview is asked for at once and shown with the panel in one transition: one
+        // sliced render instead of the loaded page, then the view, each a long task of its own.
+        const params = viewParamsOf(stateRef.current);
+        const key = viewKeyOf(loaded, params);
+        const answer: Answer<PanelView> = await session.view(params).then(
+          (value) => ({ key, state: { status: 'ready', value } }),
+          (error: unknown) => ({
+            key,
+            state: { status: 'error', error: errorWords(sessionError(error)) },
+          }),
+        );
+        if (controller.signal.aborted) return;
+        viewAnswerRef.current = answer;
+        startTransition(() => {
+          setLoad({ kind: 'loaded', description, loaded });
+          setViewAnswer(answer);
+        });
       } catch (error) {
         if (abortRef.current !== controller) return;
         const e = sessionError(error);
@@ -268,10 +324,11 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
             : { kind: 'failed', description, error: e },
         );
       } finally {
+        progress.close();
         if (refresh !== undefined) clearInterval(refresh);
       }
     },
-    [getSession, user, today, fhirSession, todayIso],
+    [getSession, user, today, fhirSession, todayIso, startProgress],
   );
 
   /** A new period re-evaluates the panel in memory; nothing is fetched again. */
@@ -284,14 +341,16 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
       abortRef.current?.abort();
       const controller = new AbortController();
       abortRef.current = controller;
-      setLoad({ kind: 'loading', description, progress: undefined });
+      const progress = startProgress();
+      setLoad({ kind: 'loading', description, progress: progress.feed });
       session
         .setPeriod(stateRef.current.period, todayIso, {
           signal: controller.signal,
-          onProgress: (progress) => {
-            if (!controller.signal.aborted) setLoad({ kind: 'loading', description, progress });
+          onProgress: (value) => {
+            if (!controller.signal.aborted) progress.push(value);
           },
         })
+        .finally(() => progress.close())
         .then(
           // The load report (requests, failures) is the original load's: keep it.
           (loaded) => {
@@ -310,7 +369,7 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
           },
         );
     },
-    [getSession, todayIso],
+    [getSession, todayIso, startProgress],
   );
 
   const loadRef = useRef(load);
@@ -367,21 +426,26 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
   }, [defaults, apply]);
 
   const loadSource = (choice: SourceChoice) => {
-    update({ source: choice });
-    void runLoad(choice);
+    // A transition: taking the current panel off the page is rendered in slices, not in the
+    // click's own task.
+    startTransition(() => {
+      update({ source: choice });
+      void runLoad(choice);
+    });
   };
 
   const cancel = () => abortRef.current?.abort();
 
   const loaded = load.kind === 'loaded' ? load.loaded : undefined;
   const params: PanelViewParams = useMemo(
-    () => ({
-      measureIds: state.measureIds,
-      stratifierId: state.stratifierId,
-      ...(state.secondStratifierId ? { secondStratifierId: state.secondStratifierId } : {}),
-      reference: state.reference,
-      presentation: state.presentation,
-    }),
+    () =>
+      viewParamsOf({
+        measureIds: state.measureIds,
+        stratifierId: state.stratifierId,
+        secondStratifierId: state.secondStratifierId,
+        reference: state.reference,
+        presentation: state.presentation,
+      }),
     [
       state.measureIds,
       state.stratifierId,
@@ -390,25 +454,26 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
       state.presentation,
     ],
   );
-  const viewKey = loaded ? `${loaded.period.start}|${JSON.stringify(params)}` : '';
-  const [viewAnswer, setViewAnswer] = useState<Answer<PanelView> | undefined>(undefined);
+  const viewKey = loaded ? viewKeyOf(loaded, params) : '';
   useEffect(() => {
-    if (!loaded) return;
+    if (!loaded || viewAnswerRef.current?.key === viewKey) return;
     let current = true;
+    const answer = (next: Answer<PanelView>) => {
+      if (!current) return;
+      viewAnswerRef.current = next;
+      // A transition: React renders the view in slices between frames and input instead of one
+      // long task (the overview is the largest render of the page).
+      startTransition(() => setViewAnswer(next));
+    };
     getSession()
       .view(params)
       .then(
-        (value) => {
-          if (current) setViewAnswer({ key: viewKey, state: { status: 'ready', value } });
-        },
-        (error: unknown) => {
-          if (current) {
-            setViewAnswer({
-              key: viewKey,
-              state: { status: 'error', error: errorWords(sessionError(error)) },
-            });
-          }
-        },
+        (value) => answer({ key: viewKey, state: { status: 'ready', value } }),
+        (error: unknown) =>
+          answer({
+            key: viewKey,
+            state: { status: 'error', error: errorWords(sessionError(error)) },
+          }),
       );
     return () => {
       current = false;
@@ -589,8 +654,8 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
 
         {load.kind === 'needs-input' ? <Alert severity="info">{load.message}</Alert> : null}
         {load.kind === 'loading' ? (
-          <LoadProgressView
-            progress={load.progress}
+          <LiveLoadProgressView
+            feed={load.progress}
             sourceDescription={load.description}
             onCancel={cancel}
           />

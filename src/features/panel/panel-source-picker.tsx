@@ -145,6 +145,9 @@ export function PanelSourcePicker({ user, current, onLoad, busy }: PanelSourcePi
             onChange={(event) => setDraft({ kind: 'all', cap: Number(event.target.value) })}
             disabled={busy}
             sx={{ maxWidth: 320 }}
+            // No scroll lock: locking restyles <body>, which re-lays out the whole dashboard
+            // behind the menu (a long main-thread task); the menu closes on any choice anyway.
+            slotProps={{ select: { MenuProps: { disableScrollLock: true } } }}
           >
             {ALL_PATIENTS_CAPS.map((cap) => (
               <MenuItem key={cap} value={cap}>

@@ -4,12 +4,34 @@ import Typography from '@mui/material/Typography';
 import type { StatusTone } from '../../ui/status-chip';
 import { StatusChip } from '../../ui/status-chip';
 import type { CareGap, GapStatus } from './care-gaps';
+import type { DataSource } from './load-patient-data';
 import type { CareGapsState } from './use-patient-checklist';
 
 const STATUS: Readonly<Record<GapStatus, { label: string; tone: StatusTone }>> = {
   met: { label: 'Met', tone: 'success' },
   'not-met': { label: 'Not met', tone: 'error' },
   excluded: { label: 'Excluded', tone: 'neutral' },
+};
+
+/**
+ * What each care-gap source is read for, to say what a measure cannot see when the EHR does not
+ * keep that type at all. DeviceRequest: the Advanced Illness and Frailty exclusion of CMS122,
+ * CMS125, CMS130 and CMS165 counts a "Frailty Device" order (VSAC 2.16.840.1.113883.3.464.1003.118.12.1300).
+ */
+const NOT_OFFERED_NOTES: Readonly<Record<DataSource, string>> = {
+  observations: 'Observations (lab results, vital signs, screenings) are not kept by this EHR.',
+  'questionnaire-responses': 'Questionnaire responses are not kept by this EHR.',
+  conditions: 'Conditions (diagnoses behind the measure exclusions) are not kept by this EHR.',
+  encounters: 'Encounters are not kept by this EHR.',
+  procedures: 'Procedures (screening tests, hospice and palliative care) are not kept by this EHR.',
+  'service-requests':
+    'Service requests (hospice and palliative care orders) are not kept by this EHR.',
+  coverage: 'Coverage (payer) records are not kept by this EHR.',
+  'medication-requests':
+    'Medication orders (dementia medicines behind the frailty exclusion) are not kept by this EHR.',
+  'device-requests':
+    'Device orders are not available from this EHR, so a frailty exclusion based on an ordered device (e.g. a wheelchair or oxygen) is not seen; one recorded as equipment in use still counts.',
+  tasks: 'Tasks are not kept by this EHR.',
 };
 
 function Gap({ gap }: { gap: CareGap }) {
@@ -52,10 +74,13 @@ function Gap({ gap }: { gap: CareGap }) {
 export function CareGapsSection({
   state,
   missing,
+  notOffered = [],
 }: {
   state: CareGapsState;
   /** Sources the measures read that this EHR did not provide. */
   missing: readonly string[];
+  /** Sources this EHR does not keep at all (its CapabilityStatement does not offer the type). */
+  notOffered?: readonly DataSource[];
 }) {
   if (state.status === 'error') {
     return (
@@ -75,6 +100,11 @@ export function CareGapsSection({
           Evaluated without {missing.join(', ')} (not available from this EHR): a gap shown as open
           may be closed by data Equity Lens could not read.
         </Alert>
+      ) : null}
+      {notOffered.length > 0 ? (
+        <Typography variant="body2" color="text.secondary" data-testid="care-gaps-not-offered">
+          {notOffered.map((source) => NOT_OFFERED_NOTES[source]).join(' ')}
+        </Typography>
       ) : null}
       {result.kind === 'not-in-any-measure' ? (
         <Typography data-testid="care-gaps-none">

@@ -1,6 +1,7 @@
 // Words and tones for the social-needs strip: one line per domain state of the table
 // (sdoh.md §4 "State per domain", computed by src/sdoh/domain-states.ts). No React.
 import type { DomainState, SdohDomainStatus } from '../../sdoh/domain-states';
+import { completionOutcomes } from '../../sdoh/domain-states';
 import type { Party, TaskSummary } from '../../sdoh/read-referrals';
 import type { StatusTone } from '../../ui/status-chip';
 
@@ -99,15 +100,14 @@ export function describeDomainState(state: DomainState): DomainStateText {
       };
     case 'completed': {
       const c = state.completion;
+      // The organization's own words on what happened ("Enrolled in weekly meals").
+      const outcomes = completionOutcomes(c);
+      const said = outcomes.length > 0 ? `: ${outcomes.join('; ')}` : '';
       const detail =
         c.kind === 'task'
-          ? `${c.referral.service} completed by ${party(c.task.owner)} on ${isoDate(c.task.lastUpdate)}${
-              c.task.outcomes.length > 0
-                ? `: ${c.task.outcomes.map((o) => o.display).join('; ')}`
-                : ''
-            }.`
+          ? `${c.referral.service} completed by ${party(c.task.owner)} on ${isoDate(c.task.lastUpdate)}${said}.`
           : c.kind === 'procedure'
-            ? `${c.intervention.service} on ${isoDate(c.intervention.time)}.`
+            ? `${c.intervention.service} on ${isoDate(c.intervention.time)}${said}.`
             : `${c.referral.service} marked completed.`;
       return { tone: 'success', headline: 'Completed', detail };
     }

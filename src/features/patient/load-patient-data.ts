@@ -3,8 +3,14 @@
 // and the shipped value sets, plus the US Core `sdoh` categories under both systems, sdoh.md §1.3
 // and §4 "Queries per launch"), QuestionnaireResponses, Conditions, Encounters, Procedures,
 // ServiceRequests, Tasks, Coverage, MedicationRequests and DeviceRequests, and the server's
-// CapabilityStatement (what it lets the app write). A 403 or 404 on one query marks only that
-// source "not available from this EHR"; an ended session ends the view.
+// CapabilityStatement (what it lets the app write and which types it serves). A 403 or 404 on one
+// query marks only that source "not available from this EHR"; an ended session ends the view.
+//
+// A type the CapabilityStatement does not offer for search (the sandbox has no DeviceRequest) is
+// "not offered", not missing data: its search still goes out in the same wave, because reading
+// `metadata` first would add a wave to every launch, and the answer (404 "resource type not
+// supported", R4 http.html; or 400) is then read against the statement once both are back. A type
+// the statement lists keeps its 404 as "not available": that server does serve the type.
 //
 // Not `_include=Task:focus`: the ServiceRequests come in the same wave (every one of the patient's),
 // and strict servers refuse parameters they do not support.
@@ -15,7 +21,7 @@ import type { FhirSession } from '../../fhir/fhir-session';
 import { SessionError, classifySessionError, isAbortError } from '../../fhir/session-failure';
 import type { SessionFailure } from '../../fhir/session-failure';
 import type { ServerWriteSupport } from '../../fhir/write-support';
-import { readServerWriteSupport } from '../../fhir/write-support';
+import { readSearchableTypes, readServerWriteSupport } from '../../fhir/write-support';
 import { codeChunks, escapeValue, searchPath } from '../../fhir/rest/query-urls';
 import {
   US_CORE_CATEGORY_SYSTEM,
@@ -49,8 +55,27 @@ export const DATA_SOURCE_LABELS: Readonly<Record<DataSource, string>> = {
   'device-requests': 'Device requests',
 };
 
+/** The resource type each source searches (for the CapabilityStatement check). */
+export const DATA_SOURCE_TYPES: Readonly<Record<DataSource, string>> = {
+  observations: 'Observation',
+  'questionnaire-responses': 'QuestionnaireResponse',
+  conditions: 'Condition',
+  encounters: 'Encounter',
+  procedures: 'Procedure',
+  'service-requests': 'ServiceRequest',
+  tasks: 'Task',
+  coverage: 'Coverage',
+  'medication-requests': 'MedicationRequest',
+  'device-requests': 'DeviceRequest',
+};
+
 export type SourceOutcome =
   | { kind: 'loaded' }
+  /**
+   * The CapabilityStatement does not offer the type for search, and its search was refused (404 or
+   * 400) or came back empty: this EHR does not keep such records, so nothing is missing from it.
+   */
+  | { kind: 'not-offered' }
   /** 403 or 404: the EHR does not offer it to this app. */
   | { kind: 'not-available'; reason: 'forbidden' | 'not-found' }
   /** Any other failure (network, 5xx): worth a retry. */
@@ -191,9 +216,34 @@ function outcomeOf(error: unknown): SourceOutcome {
   return { kind: 'failed', failure };
 }
 
+/** Whether a search's outcome, read against the CapabilityStatement, means "type not offered". */
+export function offeredOutcome(
+  outcome: SourceOutcome,
+  found: number,
+  type: string,
+  searchable: ReadonlySet<string> | undefined,
+): SourceOutcome {
+  // An unreadable statement, or one that lists the type, proves nothing about absence.
+  if (searchable === undefined || searchable.has(type)) return outcome;
+  const refused =
+    (outcome.kind === 'not-available' && outcome.reason === 'not-found') ||
+    (outcome.kind === 'failed' &&
+      outcome.failure.kind === 'server' &&
+      (outcome.failure.status === 400 || outcome.failure.status === 404));
+  // Records the server returned anyway are data, whatever its statement says.
+  if (refused || (outcome.kind === 'loaded' && found === 0)) return { kind: 'not-offered' };
+  return outcome;
+}
+
 /** Errors that end the view rather than one source: an aborted load, an ended session. */
 function isFatal(error: unknown): boolean {
   return isAbortError(error) || classifySessionError(error).kind === 'expired';
+}
+
+/** What `metadata` told: write support, and the types offered for search (when it says). */
+interface ServerCapability {
+  writeSupport: PatientData['writeSupport'];
+  searchable: ReadonlySet<string> | undefined;
 }
 
 interface Counter {
@@ -289,13 +339,13 @@ export async function loadPatientData(
       (error: unknown) => ({ kind: 'error' as const, error }),
     );
   const metadata = session.request<unknown>('metadata', { signal }).then(
-    (body): PatientData['writeSupport'] => ({
-      kind: 'known',
-      support: readServerWriteSupport(body),
+    (body): ServerCapability => ({
+      writeSupport: { kind: 'known', support: readServerWriteSupport(body) },
+      searchable: readSearchableTypes(body),
     }),
-    (error: unknown): PatientData['writeSupport'] => {
+    (error: unknown): ServerCapability => {
       if (isAbortError(error)) throw error;
-      return { kind: 'unknown' };
+      return { writeSupport: { kind: 'unknown' }, searchable: undefined };
     },
   );
   const searches = queries.map((query) =>
@@ -307,7 +357,7 @@ export async function loadPatientData(
       },
     ),
   );
-  const [patientAnswer, writeSupport, ...results] = await Promise.all([
+  const [patientAnswer, capability, ...results] = await Promise.all([
     patientRead,
     metadata,
     ...searches,
@@ -325,13 +375,26 @@ export async function loadPatientData(
     throw new SessionError({ kind: 'server', status: undefined });
   }
 
-  const sources = {} as Record<DataSource, SourceOutcome>;
+  const merged = new Map<DataSource, { outcome: SourceOutcome; found: number }>();
   const all: fhir4.Resource[] = [];
   for (const { query, resources, outcome } of results) {
-    const previous = sources[query.source];
+    const previous = merged.get(query.source);
     // Several Observation searches make one source: any failure marks it.
-    if (previous === undefined || previous.kind === 'loaded') sources[query.source] = outcome;
+    merged.set(query.source, {
+      outcome:
+        previous === undefined || previous.outcome.kind === 'loaded' ? outcome : previous.outcome,
+      found: (previous?.found ?? 0) + resources.length,
+    });
     all.push(...resources);
+  }
+  const sources = {} as Record<DataSource, SourceOutcome>;
+  for (const [source, { outcome, found }] of merged) {
+    sources[source] = offeredOutcome(
+      outcome,
+      found,
+      DATA_SOURCE_TYPES[source],
+      capability.searchable,
+    );
   }
 
   const medicationRequests = dedupe(ofType(all, 'MedicationRequest'));
@@ -372,7 +435,7 @@ export async function loadPatientData(
         medications,
       },
       sources,
-      writeSupport,
+      writeSupport: capability.writeSupport,
       requests: counter.requests,
       waves: counter.depth + (wanted.length > 0 ? 1 : 0),
     },

@@ -4,7 +4,7 @@ import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
 import Typography from '@mui/material/Typography';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { SdohDomain } from '../../clinical/sdoh-screening';
 import type { FhirSession } from '../../fhir/fhir-session';
@@ -23,6 +23,8 @@ import { DATA_SOURCE_LABELS } from './load-patient-data';
 import { ReferDialog } from './refer-dialog';
 import type { CardAction, PromptAccess } from './sdoh-prompt-cards';
 import { SdohPromptCards } from './sdoh-prompt-cards';
+import type { EncounterScope, PromptMemory } from './shown-prompts';
+import { browserSessionStorage, createPromptMemory, promptsForVisit } from './shown-prompts';
 import { SocialNeedsStrip } from './social-needs-strip';
 import type { Checklist, RefreshReason } from './use-patient-checklist';
 import { describeWriteFailure, sendConditionalCreate, writeAccessFor } from './write-back';
@@ -42,6 +44,8 @@ export interface PatientChecklistProps {
   newKey?: () => string;
   /** The clock writes are stamped with (authoredOn, performed). */
   clock?: () => Date;
+  /** Where "screening prompt shown in this encounter" is kept; by default sessionStorage. */
+  promptMemory?: PromptMemory;
 }
 
 const CARE_GAP_SOURCES: readonly DataSource[] = [
@@ -102,7 +106,9 @@ function SourceNotes({ data, sources }: { data: PatientData; sources: readonly D
         text:
           outcome.kind === 'not-available'
             ? `${DATA_SOURCE_LABELS[source]}: not available from this EHR.`
-            : `${DATA_SOURCE_LABELS[source]}: could not be loaded (reload to try again).`,
+            : outcome.kind === 'not-offered'
+              ? `${DATA_SOURCE_LABELS[source]}: not kept by this EHR.`
+              : `${DATA_SOURCE_LABELS[source]}: could not be loaded (reload to try again).`,
       },
     ];
   });
@@ -126,6 +132,7 @@ function taskAvailability(data: PatientData): TaskAvailability {
       reason: outcome.reason === 'forbidden' ? 'forbidden' : 'not-supported',
     };
   }
+  if (outcome.kind === 'not-offered') return { kind: 'unavailable', reason: 'not-supported' };
   if (outcome.kind === 'failed') return { kind: 'unavailable', reason: 'failed' };
   if (data.writeSupport.kind === 'known' && !('Task' in data.writeSupport.support.resources)) {
     return { kind: 'unavailable', reason: 'not-supported' };
@@ -133,10 +140,16 @@ function taskAvailability(data: PatientData): TaskAvailability {
   return { kind: 'available' };
 }
 
+/** Sources the EHR keeps but did not give: the care gaps may be wrong without them. */
 function missingLabels(data: PatientData, sources: readonly DataSource[]): string[] {
   return sources
-    .filter((s) => data.sources[s].kind !== 'loaded')
+    .filter((s) => data.sources[s].kind === 'not-available' || data.sources[s].kind === 'failed')
     .map((s) => DATA_SOURCE_LABELS[s].toLowerCase());
+}
+
+/** Sources the EHR does not keep at all: nothing is missing, but the measures cannot see them. */
+function notOffered(data: PatientData, sources: readonly DataSource[]): DataSource[] {
+  return sources.filter((s) => data.sources[s].kind === 'not-offered');
 }
 
 function defaultClock(): Date {
@@ -160,6 +173,7 @@ export function PatientChecklist({
   sdohOptions,
   newKey = defaultKey,
   clock = defaultClock,
+  promptMemory,
 }: PatientChecklistProps) {
   const { data } = checklist;
   const patientId = data.patient.id ?? '';
@@ -184,18 +198,46 @@ export function PatientChecklist({
       ),
     [data, today, sdohOptions],
   );
-  const prompts = useMemo(
+  const [memory] = useState(() => promptMemory ?? createPromptMemory(browserSessionStorage()));
+  const scope = useMemo<EncounterScope | undefined>(
     () =>
-      buildSdohPrompts(statuses, {
-        patient: patientRef,
-        requester,
-        now: today,
-        ...(session.encounterId === undefined
-          ? {}
-          : { encounter: { reference: `Encounter/${session.encounterId}` } }),
-      }),
-    [statuses, patientRef, requester, today, session.encounterId],
+      session.encounterId === undefined
+        ? undefined
+        : { serverUrl: session.serverUrl, encounterId: session.encounterId },
+    [session.serverUrl, session.encounterId],
   );
+  /** Screening prompts this mount has shown: they stay while the view is open. */
+  const shownHere = useRef(new Set<string>());
+  const [screeningAgain, setScreeningAgain] = useState(false);
+  const { prompts, heldBack } = useMemo(
+    () =>
+      promptsForVisit(
+        (shownThisEncounter) =>
+          buildSdohPrompts(statuses, {
+            patient: patientRef,
+            requester,
+            now: today,
+            ...(session.encounterId === undefined
+              ? {}
+              : { encounter: { reference: `Encounter/${session.encounterId}` } }),
+            shownThisEncounter,
+          }),
+        (key) =>
+          !screeningAgain &&
+          scope !== undefined &&
+          !shownHere.current.has(key) &&
+          memory.has(scope, key),
+      ),
+    [statuses, patientRef, requester, today, session.encounterId, scope, memory, screeningAgain],
+  );
+  useEffect(() => {
+    if (scope === undefined) return;
+    for (const prompt of prompts) {
+      if (prompt.kind !== 'screening-due' || shownHere.current.has(prompt.key)) continue;
+      shownHere.current.add(prompt.key);
+      memory.remember(scope, prompt.key);
+    }
+  }, [prompts, scope, memory]);
   const demographics = useMemo(
     () => readDemographicItems(data.patient, data.resources.observations),
     [data.patient, data.resources.observations],
@@ -326,6 +368,18 @@ export function PatientChecklist({
             setDismissed((previous) => new Map(previous).set(prompt.key, reason))
           }
         />
+        {heldBack.length > 0 ? (
+          <Typography variant="body2" color="text.secondary" data-testid="screening-prompt-held">
+            The screening prompt was shown earlier in this encounter.{' '}
+            <Button
+              size="small"
+              sx={{ p: 0, minWidth: 0, verticalAlign: 'baseline' }}
+              onClick={() => setScreeningAgain(true)}
+            >
+              Show it again
+            </Button>
+          </Typography>
+        ) : null}
         {dismissed.size > 0 ? (
           <Typography variant="body2" color="text.secondary" data-testid="prompts-dismissed">
             Set aside for this visit:{' '}
@@ -343,6 +397,7 @@ export function PatientChecklist({
         <CareGapsSection
           state={checklist.careGaps}
           missing={missingLabels(data, CARE_GAP_SOURCES)}
+          notOffered={notOffered(data, CARE_GAP_SOURCES)}
         />
       </Section>
       <Section id="demographics" title="Demographics">

@@ -170,7 +170,16 @@ export function usePatientChecklist(
                           old.data.resources.procedures,
                         ),
                       },
-                      sources: { ...old.data.sources, tasks: fresh.sources.tasks },
+                      sources: {
+                        ...old.data.sources,
+                        // The re-read does not consult metadata: a type the load found not
+                        // offered stays so, rather than turning into "not available".
+                        tasks:
+                          old.data.sources.tasks.kind === 'not-offered' &&
+                          fresh.sources.tasks.kind !== 'loaded'
+                            ? old.data.sources.tasks
+                            : fresh.sources.tasks,
+                      },
                     },
                   },
                 },

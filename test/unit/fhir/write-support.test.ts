@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  readSearchableTypes,
   readServerWriteSupport,
   scopeAllows,
   writeSupportOf,
@@ -77,5 +78,36 @@ describe('readServerWriteSupport', () => {
       resources: {},
     });
     expect(readServerWriteSupport(undefined).transaction).toBe(false);
+  });
+});
+
+describe('readSearchableTypes', () => {
+  const statement = (resource: fhir4.CapabilityStatementRestResource[]) => ({
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: '2026-01-01',
+    kind: 'instance',
+    fhirVersion: '4.0.1',
+    format: ['json'],
+    rest: [{ mode: 'server', resource }],
+  });
+
+  it('lists the types offered for search, not those only readable', () => {
+    const types = readSearchableTypes(
+      statement([
+        { type: 'Observation', interaction: [{ code: 'read' }, { code: 'search-type' }] },
+        { type: 'Practitioner', interaction: [{ code: 'read' }] },
+        // No interactions listed: nothing says search is not offered.
+        { type: 'Condition' },
+      ]),
+    );
+    expect(types).toEqual(new Set(['Observation', 'Condition']));
+    expect(types?.has('DeviceRequest')).toBe(false);
+  });
+
+  it('knows nothing from a body that is not a CapabilityStatement or declares no resources', () => {
+    expect(readSearchableTypes({ resourceType: 'OperationOutcome', issue: [] })).toBeUndefined();
+    expect(readSearchableTypes(statement([]))).toBeUndefined();
+    expect(readSearchableTypes(undefined)).toBeUndefined();
   });
 });

@@ -70,6 +70,16 @@ describe('buildScope', () => {
     expect(words(buildScope('v1', 'ehr'))).toContain(`patient/${type}.read`);
   });
 
+  it.each(['ServiceRequest', 'Task', 'Procedure'])(
+    'may create %s for the patient in context (referral write-back), never from a panel launch',
+    (type) => {
+      expect(words(buildScope('v2', 'ehr'))).toContain(`patient/${type}.c`);
+      expect(words(buildScope('v2', 'standalone-patient'))).toContain(`patient/${type}.c`);
+      expect(words(buildScope('v1', 'ehr'))).toContain(`patient/${type}.write`);
+      expect(buildScope('v2', 'standalone-panel')).not.toMatch(/\.(c|write)\b/);
+    },
+  );
+
   it.each(['Patient', 'Practitioner', 'Group', 'List', 'Observation', 'Condition', 'Coverage'])(
     'reads %s at user level for panels',
     (type) => {

@@ -9,7 +9,7 @@ import type {
   SdohStateOptions,
   TaskAvailability,
 } from '../../../src/sdoh/domain-states';
-import { readSdohDomainStatuses } from '../../../src/sdoh/domain-states';
+import { completionOutcomes, readSdohDomainStatuses } from '../../../src/sdoh/domain-states';
 import {
   CLINICIAN,
   FOOD_BANK,
@@ -438,6 +438,79 @@ describe('state table: referrals and their Tasks', () => {
     expect(state.completion.task.outcomes).toEqual([
       { kind: 'procedure', reference: 'Procedure/p9', display: 'Enrolled in food pantry' },
     ]);
+  });
+
+  // The sandbox's community page (and the SDOHCC IG) completes a Task with a Procedure based on
+  // the request, referenced from Task.output resulting-activity, its note the organization's words.
+  const resultingProcedure = (note: string | undefined, display?: string) => {
+    const procedure: fhir4.Procedure = {
+      resourceType: 'Procedure',
+      id: 'p9',
+      status: 'completed',
+      basedOn: [{ reference: 'ServiceRequest/sr' }],
+      subject: PATIENT,
+      code: {
+        coding: [{ system: SNOMED, code: '308440001', display: 'Referral to social worker' }],
+      },
+      performedDateTime: '2026-11-30',
+      ...(note === undefined ? {} : { note: [{ text: note }] }),
+    };
+    const parts = withTask('completed', '2026-11-30', {
+      output: [
+        {
+          type: { coding: [{ code: 'resulting-activity' }] },
+          valueReference: {
+            reference: 'Procedure/p9',
+            ...(display === undefined ? {} : { display }),
+          },
+        },
+      ],
+    });
+    return { ...parts, procedures: [procedure] };
+  };
+
+  it('keeps the Task and its outcome when the resulting Procedure is read too', () => {
+    const state = expectKind(
+      stateOf(resultingProcedure('Enrolled in weekly meals', 'Enrolled in weekly meals')),
+      'completed',
+    );
+    expect(state.completion.kind).toBe('task');
+    if (state.completion.kind !== 'task') return;
+    expect(state.completion.task.owner).toEqual({ kind: 'named', display: 'Eastside Food Bank' });
+    expect(state.completion.intervention?.ref).toBe('Procedure/p9');
+    // Said once, though both the Task output and the Procedure note carry it.
+    expect(completionOutcomes(state.completion)).toEqual(['Enrolled in weekly meals']);
+  });
+
+  it("reads the outcome from the Procedure's note when the Task output has no display", () => {
+    const state = expectKind(stateOf(resultingProcedure('Enrolled in weekly meals')), 'completed');
+    if (state.completion.kind !== 'task') throw new Error('expected a Task completion');
+    expect(state.completion.task.outcomes).toEqual([
+      { kind: 'procedure', reference: 'Procedure/p9', display: 'Enrolled in weekly meals' },
+    ]);
+    expect(completionOutcomes(state.completion)).toEqual(['Enrolled in weekly meals']);
+  });
+
+  it('shows no outcome (not a bare id) when the organization reported none', () => {
+    const state = expectKind(stateOf(resultingProcedure(undefined)), 'completed');
+    if (state.completion.kind !== 'task') throw new Error('expected a Task completion');
+    expect(state.completion.task.outcomes).toEqual([
+      { kind: 'procedure', reference: 'Procedure/p9' },
+    ]);
+    expect(completionOutcomes(state.completion)).toEqual([]);
+  });
+
+  it('completes with the Procedure (and its outcome) while the Task is not completed', () => {
+    const parts = resultingProcedure('Delivered a food box');
+    const state = expectKind(
+      stateOf({
+        ...parts,
+        tasks: [referralTask('t', 'sr', 'in-progress', '2026-11-29', { owner: FOOD_BANK })],
+      }),
+      'completed',
+    );
+    expect(state.completion.kind).toBe('procedure');
+    expect(completionOutcomes(state.completion)).toEqual(['Delivered a food box']);
   });
 
   it('uses the latest Task when a referral has several', () => {

@@ -111,4 +111,35 @@ describe('describeDomainState', () => {
     });
     expect(text.detail).toContain('Outside our service area');
   });
+
+  it("shows the organization's outcome on a completed referral", () => {
+    const completedTask: TaskSummary = {
+      ...task,
+      status: 'completed',
+      outcomes: [
+        { kind: 'procedure', reference: 'Procedure/9', display: 'Enrolled in weekly meals' },
+      ],
+    };
+    const text = describeDomainState({
+      kind: 'completed',
+      need,
+      completion: {
+        kind: 'task',
+        referral,
+        task: completedTask,
+        intervention: {
+          ref: 'Procedure/9',
+          domains: ['food-insecurity'],
+          time: Date.parse('2026-11-27T10:00:00Z'),
+          service: 'Referral to community meals service',
+          outcome: 'Enrolled in weekly meals',
+          basedOn: ['ServiceRequest/1'],
+        },
+      },
+    });
+    expect(text.headline).toBe('Completed');
+    expect(text.detail).toBe(
+      'Referral to community meals service completed by Food Pantry on 2026-11-27: Enrolled in weekly meals.',
+    );
+  });
 });
