@@ -118,6 +118,12 @@ export interface PanelViewParams {
    * every count and rate goes through the suppression engine; no patient list is available.
    */
   presentation: boolean;
+  /**
+   * The selected measures whose detail (`PanelView.details`) the view carries; default: every
+   * selected measure. A detail's indices have Monte Carlo intervals, so a screen that shows no
+   * detail (the overview) asks for none and gets its cards and gaps sooner.
+   */
+  detailMeasureIds?: PanelMeasureId[];
 }
 
 // ---------------------------------------------------------------- what comes back
@@ -307,7 +313,7 @@ export interface PanelView {
   presentation: boolean;
   cards: MeasureCard[];
   gaps: GapRankingView;
-  /** One detail per selected measure. */
+  /** One detail per selected measure asked for (`PanelViewParams.detailMeasureIds`). */
   details: MeasureDetail[];
   completeness: CompletenessElementView[];
   /** Strata of the chosen stratifier a user may pick as the reference. */

@@ -489,6 +489,29 @@ function rootCauses(
   };
 }
 
+/** The panel rate of a proportion measure: the table's total, as published in presentation mode. */
+function proportionPanelRate(
+  table: ReturnType<typeof measureTable>,
+  published: ReturnType<typeof publication> | undefined,
+): MeasureDetail['panel'] {
+  return published === undefined
+    ? stratumRate(table.total.numerator, table.total.eligible)
+    : published.total.rate;
+}
+
+/** The panel rate a card shows, without the rest of the measure's detail. */
+function panelRateOf(
+  panel: EvaluatedPanel,
+  measureId: PanelMeasureId,
+  params: PanelViewParams,
+): MeasureDetail['panel'] {
+  if (panelMeasureInfo(measureId).kind !== 'proportion')
+    return rateDetail(panel, measureId, params).panel;
+  const axes = axesOf(panel, params.stratifierId, params.secondStratifierId);
+  const published = params.presentation ? publication(panel, measureId, axes) : undefined;
+  return proportionPanelRate(measureTable(panel, measureId, axes, params.presentation), published);
+}
+
 function proportionDetail(
   panel: EvaluatedPanel,
   measureId: PanelMeasureId,
@@ -507,10 +530,7 @@ function proportionDetail(
     measureId,
     kind: 'proportion',
     stratifierIds: axes.map((a) => a.stratifierId),
-    panel:
-      published === undefined
-        ? stratumRate(table.total.numerator, table.total.eligible)
-        : published.total.rate,
+    panel: proportionPanelRate(table, published),
     reference:
       reference === undefined || referenceCell === undefined
         ? undefined
@@ -673,7 +693,7 @@ export function buildMeasureDetail(
 
 function card(
   panel: EvaluatedPanel,
-  detail: MeasureDetail,
+  detail: Pick<MeasureDetail, 'measureId' | 'panel'>,
   gaps: readonly RankedGap[],
   params: PanelViewParams,
 ): MeasureCard {
@@ -808,7 +828,17 @@ export function buildPanelView(panel: EvaluatedPanel, params: PanelViewParams): 
   const key = `view|${JSON.stringify(params)}`;
   return cached(panel, key, () => {
     const gaps = rankedGaps(panel, params);
-    const details = params.measureIds.map((id) => buildMeasureDetail(panel, id, params));
+    const detailIds = params.detailMeasureIds ?? params.measureIds;
+    const details = params.measureIds
+      .filter((id) => detailIds.includes(id))
+      .map((id) => buildMeasureDetail(panel, id, params));
+    const rates = params.measureIds.map(
+      (measureId) =>
+        details.find((d) => d.measureId === measureId) ?? {
+          measureId,
+          panel: panelRateOf(panel, measureId, params),
+        },
+    );
     const chosen = assignment(panel, params.stratifierId);
     const populated = new Set(chosen.index);
     return {
@@ -816,7 +846,7 @@ export function buildPanelView(panel: EvaluatedPanel, params: PanelViewParams): 
       panelSize: panel.dataset.patients.length,
       partial: panel.partial,
       presentation: params.presentation,
-      cards: details.map((d) => card(panel, d, gaps.gaps, params)),
+      cards: rates.map((d) => card(panel, d, gaps.gaps, params)),
       gaps,
       details,
       completeness: completeness(panel, params.presentation),

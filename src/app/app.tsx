@@ -214,7 +214,7 @@ function ReadyApp({
  * (a launch without a patient, or `?view=panel`), or why neither can open.
  */
 export function App({ connect, today, sandboxUrl, panelDashboard = LazyPanelDashboard }: AppProps) {
-  const { state, retry } = useLaunch(connect);
+  const { state, retry } = useLaunch(connect, formatCalendarDate(calendarDateOf(today)));
   return (
     <LoadStateView
       state={state}

@@ -3,9 +3,11 @@ import type { FhirSession } from '../fhir/fhir-session';
 import type { SessionFailure } from '../fhir/session-failure';
 import { classifySessionError } from '../fhir/session-failure';
 import type { LaunchContext } from '../features/patient/read-launch-context';
+import { dropPatientPrefetch, startPatientPrefetch } from '../features/patient/patient-prefetch';
 import { readLaunchContext } from '../features/patient/read-launch-context';
+import { loadShippedCompiledValueSets } from '../measures/compiled-value-sets';
 import type { LoadState } from '../ui/load-state';
-import { shippedClinicalEngine } from '../worker/clinical-engine';
+import { readRequestedView } from './app-route';
 
 export interface Launch {
   readonly session: FhirSession;
@@ -14,9 +16,14 @@ export interface Launch {
 
 /**
  * Completes the launch (`connect`) and reads the launch context, as one load state. `retry`
- * starts over from `connect`, which re-runs fhirclient's ready() and the reads.
+ * starts over from `connect`, which re-runs fhirclient's ready() and the reads. With a patient in
+ * context, the patient view's first load (for `today`, `YYYY-MM-DD`) starts at once, alongside
+ * the launch context (../features/patient/patient-prefetch.ts).
  */
-export function useLaunch(connect: () => Promise<FhirSession>): {
+export function useLaunch(
+  connect: () => Promise<FhirSession>,
+  today: string,
+): {
   state: LoadState<Launch, SessionFailure>;
   retry: () => void;
 } {
@@ -26,14 +33,29 @@ export function useLaunch(connect: () => Promise<FhirSession>): {
   useEffect(() => {
     const controller = new AbortController();
     const run = async (): Promise<Launch> => {
+      // The patient view's queries need the shipped value sets (their codes build the URLs), and
+      // so does the panel: fetch them while the launch completes. The promise is cached; a
+      // failure is reported by the view that needs it.
+      loadShippedCompiledValueSets().catch(() => undefined);
       const session = await connect();
-      // The patient view's queries need the shipped value sets (their codes build the URLs) and
-      // its care gaps need the measure engine: fetch both while the launch context is read, so
-      // they are not a second round trip after it. The promise is cached; a failure is reported
-      // by the view that needs it.
-      if (session.patientId !== undefined) shippedClinicalEngine().catch(() => undefined);
-      const context = await readLaunchContext(session, controller.signal);
-      return { session, context };
+      // A reload of `?view=panel` or `?view=chart` opens another screen: no prefetch for it.
+      if (
+        session.patientId === undefined ||
+        readRequestedView(window.location.search) !== undefined
+      ) {
+        return { session, context: await readLaunchContext(session, controller.signal) };
+      }
+      // The view's one wave and its care gaps' engine start now, with the launch context, which
+      // shares the view's read of the Patient.
+      const patientRead = startPatientPrefetch(session, session.patientId, today);
+      try {
+        const context = await readLaunchContext(session, controller.signal, patientRead);
+        return { session, context };
+      } catch (error) {
+        // A retry must not be served this attempt's reads.
+        if (!controller.signal.aborted) dropPatientPrefetch();
+        throw error;
+      }
     };
     run().then(
       (value) => {
@@ -46,7 +68,7 @@ export function useLaunch(connect: () => Promise<FhirSession>): {
       },
     );
     return () => controller.abort();
-  }, [connect, attempt]);
+  }, [connect, today, attempt]);
 
   const retry = useCallback(() => {
     setState({ status: 'loading' });

@@ -4,7 +4,10 @@
 import type { ReportPeriod } from '../measures/measure-report';
 import type { ClinicalMeasureId } from '../measures/measure-result';
 import { isClinicalMeasureId } from '../worker/protocol';
-import { DEMOGRAPHIC_STRATIFIER_IDS, isDemographicStratifierId } from '../analysis/demographic-strata';
+import {
+  DEMOGRAPHIC_STRATIFIER_IDS,
+  isDemographicStratifierId,
+} from '../analysis/demographic-strata';
 import type { DemographicStratifierId } from '../analysis/demographic-strata';
 
 export type ReportKind = 'individual' | 'summary';

@@ -4,7 +4,7 @@ import Card from '@mui/material/Card';
 import CardActions from '@mui/material/CardActions';
 import CardContent from '@mui/material/CardContent';
 import Typography from '@mui/material/Typography';
-import { useId, useState } from 'react';
+import { useDeferredValue, useId, useState } from 'react';
 import type {
   GapRankingView,
   MeasureCard,
@@ -436,6 +436,9 @@ function GapRanking({
 export function OverviewTab({ view, stratifierId, navigation }: OverviewTabProps) {
   const { stratifier } = usePanelCatalog();
   const headingId = useId();
+  // The ranked gaps mount in a second, background render: the overview's first commit (and the
+  // layout after it) is about half as large, so neither is one long main-thread task.
+  const gapsMounted = useDeferredValue(true, false);
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 3 }}>
       <Box component="section" aria-labelledby={headingId}>
@@ -460,12 +463,16 @@ export function OverviewTab({ view, stratifierId, navigation }: OverviewTabProps
           ))}
         </Box>
       </Box>
-      <GapRanking
-        ranking={view.gaps}
-        partial={view.partial}
-        presentation={view.presentation}
-        navigation={navigation}
-      />
+      {gapsMounted ? (
+        <GapRanking
+          ranking={view.gaps}
+          partial={view.partial}
+          presentation={view.presentation}
+          navigation={navigation}
+        />
+      ) : (
+        <Typography color="text.secondary">Ranking the gaps…</Typography>
+      )}
     </Box>
   );
 }

@@ -107,16 +107,33 @@ type PanelLoadState =
 
 type ViewFields = Pick<
   PanelUrlState,
-  'measureIds' | 'stratifierId' | 'secondStratifierId' | 'reference' | 'presentation'
+  | 'measureIds'
+  | 'stratifierId'
+  | 'secondStratifierId'
+  | 'reference'
+  | 'presentation'
+  | 'tab'
+  | 'focusMeasureId'
 >;
 
+/** The measure the detail and trends tabs show: the chosen one, else the first selected. */
+function focusOf(fields: Pick<PanelUrlState, 'measureIds' | 'focusMeasureId'>) {
+  return fields.focusMeasureId !== undefined && fields.measureIds.includes(fields.focusMeasureId)
+    ? fields.focusMeasureId
+    : fields.measureIds[0];
+}
+
 function viewParamsOf(fields: ViewFields): PanelViewParams {
+  const focus = focusOf(fields);
   return {
     measureIds: fields.measureIds,
     stratifierId: fields.stratifierId,
     ...(fields.secondStratifierId ? { secondStratifierId: fields.secondStratifierId } : {}),
     reference: fields.reference,
     presentation: fields.presentation,
+    // Only the detail tab shows a measure's detail (the costliest part of a view): other tabs
+    // ask for none.
+    detailMeasureIds: fields.tab === 'detail' && focus !== undefined ? [focus] : [],
   };
 }
 
@@ -445,6 +462,8 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
         secondStratifierId: state.secondStratifierId,
         reference: state.reference,
         presentation: state.presentation,
+        tab: state.tab,
+        focusMeasureId: state.focusMeasureId,
       }),
     [
       state.measureIds,
@@ -452,6 +471,8 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
       state.secondStratifierId,
       state.reference,
       state.presentation,
+      state.tab,
+      state.focusMeasureId,
     ],
   );
   const viewKey = loaded ? viewKeyOf(loaded, params) : '';
@@ -483,10 +504,7 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
   const view: LoadState<PanelView, string> = viewAnswer?.state ?? { status: 'loading' };
   const viewUpdating = viewAnswer !== undefined && viewAnswer.key !== viewKey;
 
-  const focus: PanelMeasureId | undefined =
-    state.focusMeasureId !== undefined && state.measureIds.includes(state.focusMeasureId)
-      ? state.focusMeasureId
-      : state.measureIds[0];
+  const focus: PanelMeasureId | undefined = focusOf(state);
 
   const trendKey =
     loaded && state.tab === 'trends' && focus !== undefined
@@ -798,6 +816,10 @@ function Dashboard({ user, today, onOpenPatient }: PanelDashboardProps) {
                               presentation={panelView.presentation}
                               navigation={navigation}
                             />
+                          ) : viewUpdating ? (
+                            <Typography color="text.secondary">
+                              Computing the measure&apos;s detail…
+                            </Typography>
                           ) : (
                             <Typography>No detail for this measure.</Typography>
                           );

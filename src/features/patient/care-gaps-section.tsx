@@ -5,7 +5,7 @@ import type { StatusTone } from '../../ui/status-chip';
 import { StatusChip } from '../../ui/status-chip';
 import type { CareGap, GapStatus } from './care-gaps';
 import type { DataSource } from './load-patient-data';
-import type { CareGapsState } from './use-patient-checklist';
+import type { CareGapsState } from './patient-prefetch';
 
 const STATUS: Readonly<Record<GapStatus, { label: string; tone: StatusTone }>> = {
   met: { label: 'Met', tone: 'success' },

@@ -147,13 +147,13 @@ function patientSearch(type: string, param: string, patientId: string): string {
   ]);
 }
 
-/** Every search of the wave for a patient, given the Observation codes. */
-export function patientQueries(
+/** The Observation searches by code (the measures' reads), split to keep each URL short. */
+function observationCodeQueries(
   patientId: string,
   serverUrl: string,
   observationCodes: readonly string[],
 ): Query[] {
-  const observationByCode = codeChunks(
+  return codeChunks(
     { resourceType: 'Observation', codes: observationCodes },
     serverUrl,
     MAX_URL_LENGTH,
@@ -172,6 +172,10 @@ export function patientQueries(
           },
         ],
   );
+}
+
+/** The searches that need no value set: the sdoh categories, and every other type. */
+function plainQueries(patientId: string): Query[] {
   return [
     {
       source: 'observations',
@@ -181,7 +185,6 @@ export function patientQueries(
         ['_count', String(PAGE_SIZE)],
       ]),
     },
-    ...observationByCode,
     {
       source: 'questionnaire-responses',
       path: patientSearch('QuestionnaireResponse', 'patient', patientId),
@@ -200,11 +203,39 @@ export function patientQueries(
   ];
 }
 
-/** The Observation codes the view's measures read (the panel's plan over the shipped value sets). */
-export async function viewObservationCodes(): Promise<string[]> {
-  const compiled = await loadShippedCompiledValueSets();
-  const plan = panelQueryPlan(compiled.valueSets, VIEW_MEASURES);
-  return [...(plan.queries.find((q) => q.resourceType === 'Observation')?.codes ?? [])];
+/** Every search of the wave for a patient, given the Observation codes. */
+export function patientQueries(
+  patientId: string,
+  serverUrl: string,
+  observationCodes: readonly string[],
+): Query[] {
+  const [sdoh, ...rest] = plainQueries(patientId);
+  return [
+    ...(sdoh === undefined ? [] : [sdoh]),
+    ...observationCodeQueries(patientId, serverUrl, observationCodes),
+    ...rest,
+  ];
+}
+
+let observationCodes: Promise<readonly string[]> | undefined;
+
+/**
+ * The Observation codes the view's measures read (the panel's plan over the shipped value sets).
+ * Planned once: the shipped file does not change while the app runs.
+ */
+export function viewObservationCodes(): Promise<readonly string[]> {
+  observationCodes ??= loadShippedCompiledValueSets().then(
+    (compiled) => {
+      const plan = panelQueryPlan(compiled.valueSets, VIEW_MEASURES);
+      return [...(plan.queries.find((q) => q.resourceType === 'Observation')?.codes ?? [])];
+    },
+    (error: unknown) => {
+      // A chunk that failed to load may load on the next try.
+      observationCodes = undefined;
+      throw error;
+    },
+  );
+  return observationCodes;
 }
 
 function outcomeOf(error: unknown): SourceOutcome {
@@ -319,25 +350,28 @@ function unresolvedMedications(requests: readonly fhir4.MedicationRequest[]): st
 
 /**
  * Reads the patient in context and everything the view needs, in one parallel wave (a second one
- * only for `next` pages and referenced Medications). Rejects with a `SessionError` for an ended
+ * only for `next` pages and referenced Medications). `sharedPatientRead` is a read of
+ * `Patient/<id>` already started, to use instead of a new one. Rejects with a `SessionError` for an ended
  * session or a Patient read that failed other than with 404.
  */
 export async function loadPatientData(
   session: FhirSession,
   patientId: string,
   signal: AbortSignal,
-  observationCodes: readonly string[],
+  observationCodes: readonly string[] | Promise<readonly string[]>,
+  sharedPatientRead?: Promise<unknown>,
 ): Promise<PatientLoadResult> {
   const counter: Counter = { requests: 0, depth: 0 };
-  const queries = patientQueries(patientId, session.serverUrl, observationCodes);
-  counter.requests += 2;
+  // A read of the Patient already under way (the launch's) is not repeated.
+  counter.requests += sharedPatientRead === undefined ? 2 : 1;
   counter.depth = 1;
-  const patientRead = session
-    .request<unknown>(`Patient/${encodeURIComponent(patientId)}`, { signal })
-    .then(
-      (body) => ({ kind: 'ok' as const, body }),
-      (error: unknown) => ({ kind: 'error' as const, error }),
-    );
+  const patientRead = (
+    sharedPatientRead ??
+    session.request<unknown>(`Patient/${encodeURIComponent(patientId)}`, { signal })
+  ).then(
+    (body) => ({ kind: 'ok' as const, body }),
+    (error: unknown) => ({ kind: 'error' as const, error }),
+  );
   const metadata = session.request<unknown>('metadata', { signal }).then(
     (body): ServerCapability => ({
       writeSupport: { kind: 'known', support: readServerWriteSupport(body) },
@@ -348,20 +382,25 @@ export async function loadPatientData(
       return { writeSupport: { kind: 'unknown' }, searchable: undefined };
     },
   );
-  const searches = queries.map((query) =>
+  const search = (query: Query) =>
     searchAll(session, query.path, signal, counter).then(
       (resources) => ({ query, resources, outcome: { kind: 'loaded' } as SourceOutcome }),
       (error: unknown) => {
         if (isFatal(error)) throw error;
         return { query, resources: [] as fhir4.Resource[], outcome: outcomeOf(error) };
       },
-    ),
+    );
+  // Given as a promise, the codes hold back only the searches by code.
+  const byCode = Promise.resolve(observationCodes).then((codes) =>
+    Promise.all(observationCodeQueries(patientId, session.serverUrl, codes).map(search)),
   );
-  const [patientAnswer, capability, ...results] = await Promise.all([
+  const [patientAnswer, capability, codeResults, ...plainResults] = await Promise.all([
     patientRead,
     metadata,
-    ...searches,
+    byCode,
+    ...plainQueries(patientId).map(search),
   ]);
+  const results = [...codeResults, ...plainResults];
 
   if (patientAnswer.kind === 'error') {
     const failure = classifySessionError(patientAnswer.error);

@@ -26,7 +26,8 @@ import { SdohPromptCards } from './sdoh-prompt-cards';
 import type { EncounterScope, PromptMemory } from './shown-prompts';
 import { browserSessionStorage, createPromptMemory, promptsForVisit } from './shown-prompts';
 import { SocialNeedsStrip } from './social-needs-strip';
-import type { Checklist, RefreshReason } from './use-patient-checklist';
+import type { Checklist } from './patient-prefetch';
+import type { RefreshReason } from './use-patient-checklist';
 import { describeWriteFailure, sendConditionalCreate, writeAccessFor } from './write-back';
 
 export interface PatientChecklistProps {

@@ -39,15 +39,18 @@ function isResourceOfType<K extends fhir4.FhirResource['resourceType']>(
   );
 }
 
-/** Reads the session's patient in context (a launch's, or a chart opened from the dashboard). */
+/**
+ * Reads the session's patient in context (a launch's, or a chart opened from the dashboard).
+ * `patientRead`, when given, is that read already under way (shared with the view's prefetch).
+ */
 export async function readPatientInContext(
   session: FhirSession,
   signal: AbortSignal,
+  patientRead?: Promise<unknown>,
 ): Promise<PatientInContext> {
   if (session.patientId === undefined) return { kind: 'no-patient' };
-  const body = await session.request<unknown>(`Patient/${encodeURIComponent(session.patientId)}`, {
-    signal,
-  });
+  const body = await (patientRead ??
+    session.request<unknown>(`Patient/${encodeURIComponent(session.patientId)}`, { signal }));
   if (!isResourceOfType(body, 'Patient')) {
     throw new SessionError({ kind: 'server', status: undefined });
   }
@@ -76,13 +79,17 @@ async function readUser(session: FhirSession, signal: AbortSignal): Promise<Sign
   }
 }
 
-/** Reads the patient and the user in parallel. Rejects with the patient's `SessionError`. */
+/**
+ * Reads the patient and the user in parallel. Rejects with the patient's `SessionError`.
+ * `patientRead`: as for `readPatientInContext`.
+ */
 export async function readLaunchContext(
   session: FhirSession,
   signal: AbortSignal,
+  patientRead?: Promise<unknown>,
 ): Promise<LaunchContext> {
   const [patient, user] = await Promise.all([
-    readPatientInContext(session, signal),
+    readPatientInContext(session, signal, patientRead),
     readUser(session, signal),
   ]);
   return { patient, user };

@@ -8,30 +8,14 @@
 // app just made is re-read at once to show its result.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FhirSession } from '../../fhir/fhir-session';
-import type { SessionFailure } from '../../fhir/session-failure';
 import { classifySessionError, isAbortError } from '../../fhir/session-failure';
-import { loadShippedValueSets } from '../../measures/compiled-value-sets';
 import type { LoadState } from '../../ui/load-state';
-import { shippedClinicalEngine } from '../../worker/clinical-engine';
-import type { CareGapsResult } from './care-gaps';
-import { calendarYearOf, evaluateCareGaps } from './care-gaps';
-import type { PatientData } from './load-patient-data';
-import { loadPatientData, reloadReferrals, viewObservationCodes } from './load-patient-data';
+import { reloadReferrals } from './load-patient-data';
+import { loadChecklist, takePatientPrefetch } from './patient-prefetch';
+import type { Checklist, ChecklistFailure } from './patient-prefetch';
 
 /** SDOHCC IG checking_task_status.md: no more often than every 15 minutes. */
 export const AUTOMATIC_TASK_READ_INTERVAL_MS = 15 * 60 * 1000;
-
-export type ChecklistFailure = SessionFailure | { kind: 'patient-not-found'; patientId: string };
-
-export type CareGapsState =
-  { status: 'ready'; value: CareGapsResult } | { status: 'error'; message: string };
-
-export interface Checklist {
-  data: PatientData;
-  careGaps: CareGapsState;
-  /** Epoch ms of the last read of Tasks (load or refresh). */
-  referralsReadAt: number;
-}
 
 export type RefreshReason = 'manual' | 'focus' | 'write';
 
@@ -42,52 +26,6 @@ export interface PatientChecklist {
   refreshing: boolean;
   /** A refresh that failed (the data shown stays). */
   refreshError: string | undefined;
-}
-
-async function loadChecklist(
-  session: FhirSession,
-  patientId: string,
-  today: string,
-  signal: AbortSignal,
-): Promise<LoadState<Checklist, ChecklistFailure>> {
-  // The engine loads while the wave is in flight; the Observation codes come from the same
-  // shipped file and are needed to build the wave's URLs.
-  const engine = Promise.all([shippedClinicalEngine(), loadShippedValueSets()]);
-  engine.catch(() => undefined);
-  const codes = await viewObservationCodes();
-  const loaded = await loadPatientData(session, patientId, signal, codes);
-  if (loaded.kind === 'patient-not-found') {
-    return { status: 'error', error: { kind: 'patient-not-found', patientId } };
-  }
-  const { data } = loaded;
-  let careGaps: CareGapsState;
-  if (data.sources.encounters.kind !== 'loaded') {
-    careGaps = {
-      status: 'error',
-      message:
-        'Care gaps need the patient’s encounters, which are not available from this EHR: no measure can be evaluated.',
-    };
-  } else {
-    try {
-      const [measureEngine, registry] = await engine;
-      careGaps = {
-        status: 'ready',
-        value: evaluateCareGaps(
-          data.patient,
-          data.resources,
-          calendarYearOf(today),
-          measureEngine,
-          registry,
-        ),
-      };
-    } catch {
-      careGaps = {
-        status: 'error',
-        message: 'The measure value sets could not be loaded: reload the page to try again.',
-      };
-    }
-  }
-  return { status: 'ready', value: { data, careGaps, referralsReadAt: Date.now() } };
 }
 
 export function usePatientChecklist(
@@ -105,10 +43,21 @@ export function usePatientChecklist(
   const key = `${session.serverUrl}|${patientId}|${today}|${attempt}`;
   const current = useRef<Checklist | undefined>(undefined);
   const inFlight = useRef<AbortController | undefined>(undefined);
+  // The launch's prefetch, once taken, kept for this key: StrictMode's second effect run uses it
+  // too; a retry (a new key) or a later mount loads afresh.
+  const prefetched = useRef<
+    { key: string; load: Promise<LoadState<Checklist, ChecklistFailure>> } | undefined
+  >(undefined);
 
   useEffect(() => {
     const controller = new AbortController();
-    loadChecklist(session, patientId, today, controller.signal).then(
+    if (prefetched.current?.key !== key) {
+      const load = takePatientPrefetch(session.serverUrl, patientId, today);
+      prefetched.current = load === undefined ? undefined : { key, load };
+    }
+    const load =
+      prefetched.current?.load ?? loadChecklist(session, patientId, today, controller.signal);
+    load.then(
       (value) => {
         if (!controller.signal.aborted) setState({ key, value });
       },

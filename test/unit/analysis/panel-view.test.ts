@@ -366,3 +366,48 @@ describe('trend', () => {
     }
   });
 });
+
+describe('details asked for', () => {
+  const measures: PanelViewParams['measureIds'] = [
+    'CMS122',
+    'CMS165',
+    'ED-VISITS',
+    'LENGTH-OF-STAY',
+  ];
+  const variants: Partial<PanelViewParams>[] = [
+    {},
+    { presentation: true },
+    { secondStratifierId: 'sex' },
+    { presentation: true, secondStratifierId: 'sex' },
+  ];
+
+  it('a view without details has the same cards and gaps as the full view', () => {
+    for (const over of variants) {
+      const full = buildPanelView(fixture.panel, staff({ measureIds: measures, ...over }));
+      const bare = buildPanelView(
+        fixture.panel,
+        staff({ measureIds: measures, detailMeasureIds: [], ...over }),
+      );
+      expect(full.details.map((d) => d.measureId)).toEqual(measures);
+      expect(bare.details).toEqual([]);
+      expect(bare.cards).toEqual(full.cards);
+      expect(bare.gaps).toEqual(full.gaps);
+      expect(bare.completeness).toEqual(full.completeness);
+    }
+  });
+
+  it('carries exactly the details asked for, equal to the full view’s', () => {
+    for (const over of variants) {
+      const full = buildPanelView(fixture.panel, staff({ measureIds: measures, ...over }));
+      const one = buildPanelView(
+        fixture.panel,
+        staff({ measureIds: measures, detailMeasureIds: ['CMS165', 'ED-VISITS'], ...over }),
+      );
+      expect(one.details.map((d) => d.measureId)).toEqual(['CMS165', 'ED-VISITS']);
+      expect(one.details).toEqual(
+        full.details.filter((d) => d.measureId !== 'CMS122' && d.measureId !== 'LENGTH-OF-STAY'),
+      );
+      expect(one.cards).toEqual(full.cards);
+    }
+  });
+});

@@ -156,7 +156,12 @@ describe('PanelDashboard over the real panel session', () => {
     await waitForOverview();
 
     fireEvent.click(screen.getByRole('tab', { name: 'Measure detail' }));
-    const staffTable = await screen.findByRole('table', { name: /^HbA1c > 9% by Race/ });
+    // The overview's view carries no detail: the tab asks the session for its measure's.
+    const staffTable = await screen.findByRole(
+      'table',
+      { name: /^HbA1c > 9% by Race/ },
+      { timeout: 20_000 },
+    );
     const staffRows = within(staffTable).getAllByRole('row').slice(1);
     const small = staffRows.find((row) => row.textContent?.includes('Small (n ≤ 10)'));
     expect(small).toBeDefined();
@@ -216,7 +221,11 @@ describe('PanelDashboard over the real panel session', () => {
     const { saved } = renderDashboard({ onOpenPatient });
     await waitForOverview();
     fireEvent.click(screen.getByRole('tab', { name: 'Measure detail' }));
-    const detail = await screen.findByRole('table', { name: /^HbA1c > 9% by Race/ });
+    const detail = await screen.findByRole(
+      'table',
+      { name: /^HbA1c > 9% by Race/ },
+      { timeout: 20_000 },
+    );
     const patients = within(detail).getAllByRole('button', { name: /^Patients:/ })[0];
     if (!patients) throw new Error('no stratum has patients not meeting the measure');
     fireEvent.click(patients);
