@@ -1,6 +1,6 @@
-// `npm run compile:valuesets [-- <package folder>] [--out <file>] [--as-of <dateTime>] [--check]`:
-// compiles the codes of every value set in the official eCQM package (each `valuesets.json`
-// beside its `measure.json`, default ../shared/data/ecqm-2026) into the file the app ships,
+// `compile-value-sets <package folder> [--out <file>] [--as-of <dateTime>] [--check]`: compiles
+// the codes of every value set in the official eCQM package (each `valuesets.json` beside its
+// `measure.json`) into the file the app ships,
 // src/measures/value-set-expansions/ecqm-2026.json. The compile itself is pure
 // (src/measures/compiled-value-sets.ts); this file reads and writes. Reruns give the same bytes.
 
@@ -15,19 +15,18 @@ import {
   type CompileSource,
 } from '../measures/compiled-value-sets';
 
-/** The official package beside the project (../shared/data/README.md). */
-export const DEFAULT_PACKAGE = fileURLToPath(
-  new URL('../../../shared/data/ecqm-2026', import.meta.url),
-);
 /** The compiled file the app imports. */
 export const SHIPPED_FILE = fileURLToPath(
   new URL('../measures/value-set-expansions/ecqm-2026.json', import.meta.url),
 );
 
-const USAGE = `Usage: npm run compile:valuesets -- [<package folder>] [--out <file>] [--as-of <dateTime>] [--check]
+// The package folder is an argument, never a default: the CLI reads nothing outside the project
+// unless told to. `npm run compile:valuesets` (a maintainer's script) passes the team's copy.
+const USAGE = `Usage: tsx src/cli/compile-value-sets.ts <package folder> [--out <file>] [--as-of <dateTime>] [--check]
+   or: npm run compile:valuesets [-- --check]   (the official package in ../shared/data/ecqm-2026)
 
   <package folder>   an official eCQM package: every folder under it holding a valuesets.json
-                     and its measure.json is compiled (default: ../shared/data/ecqm-2026)
+                     and its measure.json is compiled
   --out <file>       where to write (default: src/measures/value-set-expansions/ecqm-2026.json)
   --as-of <dateTime> the date the compile stands for (default: the newest valuesets.json
                      Bundle.timestamp, so reruns give the same bytes)
@@ -83,7 +82,7 @@ export function compileValueSetsCommand(
     stderr: (text) => process.stderr.write(text),
   },
 ): number {
-  let root = DEFAULT_PACKAGE;
+  let root: string | undefined;
   let out = SHIPPED_FILE;
   let check = false;
   const options: CompileOptions = {};
@@ -106,6 +105,10 @@ export function compileValueSetsCommand(
       io.stderr(`compile-value-sets: unexpected ${arg ?? ''}\n\n${USAGE}\n`);
       return 2;
     }
+  }
+  if (root === undefined) {
+    io.stderr(`compile-value-sets: name the official package folder\n\n${USAGE}\n`);
+    return 2;
   }
   let result: { text: string; warnings: string[] };
   try {

@@ -20,16 +20,14 @@ import { DataTable } from '../../ui/data-table';
 import type { DataColumn } from '../../ui/data-table';
 import { fileSlug } from '../../ui/download';
 import { ChartFigure } from './chart-figure';
+import { countColumn, estimateColumns, groupColumn, sizeColumn } from './panel-columns';
 import type { IntervalPoint } from './panel-charts';
 import { markedLabel } from './panel-chart-markers';
-import { PartialDataChip, SectionNote, SizeFlagChip, SizeLegend } from './panel-badges';
+import { PartialDataChip, SectionNote, SizeLegend } from './panel-badges';
 import { usePanelCatalog } from './panel-catalog-context';
 import {
   countValue,
   formatCount,
-  formatEstimate,
-  formatEstimateCi,
-  formatFlags,
   formatInteger,
   formatMeasureCi,
   formatMeasureValue,
@@ -114,41 +112,11 @@ function StratumSection({
   const adverseCount = (r: StratumRow) =>
     info.improvementNotation === 'increase' ? r.notMet : r.numerator;
   const columns: DataColumn<StratumRow>[] = [
-    {
-      id: 'group',
-      header: 'Group',
-      text: (r) => (r.isReference ? `${r.label} (reference)` : r.label),
-      sortValue: (r) => r.label,
-      rowHeader: true,
-    },
-    {
-      id: 'patients',
-      header: 'Patients',
-      text: (r) => formatCount(r.patients),
-      sortValue: (r) => countValue(r.patients),
-      align: 'right',
-    },
-    {
-      id: 'eligible',
-      header: 'Eligible (n)',
-      text: (r) => formatCount(r.eligible),
-      sortValue: (r) => countValue(r.eligible),
-      align: 'right',
-    },
-    {
-      id: 'numerator',
-      header: 'In numerator',
-      text: (r) => formatCount(r.numerator),
-      sortValue: (r) => countValue(r.numerator),
-      align: 'right',
-    },
-    {
-      id: 'not-met',
-      header: 'Not in numerator',
-      text: (r) => formatCount(r.notMet),
-      sortValue: (r) => countValue(r.notMet),
-      align: 'right',
-    },
+    groupColumn((r) => (r.isReference ? `${r.label} (reference)` : r.label)),
+    countColumn('patients', 'Patients', (r) => r.patients),
+    countColumn('eligible', 'Eligible (n)', (r) => r.eligible),
+    countColumn('numerator', 'In numerator', (r) => r.numerator),
+    countColumn('not-met', 'Not in numerator', (r) => r.notMet),
     {
       id: 'rate',
       header: 'Rate',
@@ -183,13 +151,7 @@ function StratumSection({
       sortValue: (r) => (r.test.kind === 'value' ? r.test.pValue : undefined),
       align: 'right',
     },
-    {
-      id: 'flags',
-      header: 'Size',
-      text: (r) => formatFlags(r.flags),
-      render: (r) => <SizeFlagChip flags={r.flags} />,
-      sortValue: (r) => (r.flags.small ? 0 : r.flags.unreliable ? 1 : 2),
-    },
+    sizeColumn(true),
     ...(drillDown && first
       ? [
           {
@@ -462,13 +424,7 @@ function RootCauseSection({
     return `${formatInteger(n)} (${formatPercent(n / adverse, 0)})`;
   };
   const columns: DataColumn<CauseRow>[] = [
-    {
-      id: 'group',
-      header: 'Group',
-      text: (r) => r.label,
-      rowHeader: true,
-      sortValue: (r) => r.label,
-    },
+    groupColumn(),
     {
       id: 'adverse',
       header: `All ${info.adverseLabel}`,
@@ -586,27 +542,9 @@ function EventRateSection({
 }) {
   const panel = plottedValue(detail.panel);
   const columns: DataColumn<EventRateRow>[] = [
-    {
-      id: 'group',
-      header: 'Group',
-      text: (r) => r.label,
-      rowHeader: true,
-      sortValue: (r) => r.label,
-    },
-    {
-      id: 'patients',
-      header: 'Patients',
-      text: (r) => formatCount(r.patients),
-      sortValue: (r) => countValue(r.patients),
-      align: 'right',
-    },
-    {
-      id: 'events',
-      header: 'Events',
-      text: (r) => formatCount(r.events),
-      sortValue: (r) => countValue(r.events),
-      align: 'right',
-    },
+    groupColumn(),
+    countColumn('patients', 'Patients', (r) => r.patients),
+    countColumn('events', 'Events', (r) => r.events),
     {
       id: 'person-years',
       header: 'Patient-years',
@@ -617,25 +555,12 @@ function EventRateSection({
       sortValue: (r) => countValue(r.personYears),
       align: 'right',
     },
-    {
-      id: 'rate',
-      header: 'Rate per 1,000 patient-years',
-      text: (r) => formatEstimate(r.ratePer1000, 'continuous'),
-      sortValue: (r) => (r.ratePer1000.kind === 'value' ? r.ratePer1000.value : undefined),
-      align: 'right',
-    },
-    {
-      id: 'ci',
-      header: '95% CI (exact Poisson)',
-      text: (r) => formatEstimateCi(r.ratePer1000, 'continuous'),
-      align: 'right',
-    },
-    {
-      id: 'flags',
-      header: 'Size',
-      text: (r) => formatFlags(r.flags),
-      render: (r) => <SizeFlagChip flags={r.flags} />,
-    },
+    ...estimateColumns(
+      { id: 'rate', header: 'Rate per 1,000 patient-years' },
+      { id: 'ci', header: '95% CI (exact Poisson)' },
+      (r: EventRateRow) => r.ratePer1000,
+    ),
+    sizeColumn(),
   ];
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
@@ -677,59 +602,20 @@ function ContinuousSection({
 }) {
   const panel = plottedValue(detail.panel);
   const columns: DataColumn<ContinuousRow>[] = [
-    {
-      id: 'group',
-      header: 'Group',
-      text: (r) => r.label,
-      rowHeader: true,
-      sortValue: (r) => r.label,
-    },
-    {
-      id: 'patients',
-      header: 'Patients',
-      text: (r) => formatCount(r.patients),
-      sortValue: (r) => countValue(r.patients),
-      align: 'right',
-    },
-    {
-      id: 'values',
-      header: 'Values',
-      text: (r) => formatCount(r.values),
-      sortValue: (r) => countValue(r.values),
-      align: 'right',
-    },
-    {
-      id: 'mean',
-      header: 'Mean',
-      text: (r) => formatEstimate(r.mean, 'continuous'),
-      sortValue: (r) => (r.mean.kind === 'value' ? r.mean.value : undefined),
-      align: 'right',
-    },
-    {
-      id: 'mean-ci',
-      header: 'Mean 95% CI (t)',
-      text: (r) => formatEstimateCi(r.mean, 'continuous'),
-      align: 'right',
-    },
-    {
-      id: 'median',
-      header: 'Median',
-      text: (r) => formatEstimate(r.median, 'continuous'),
-      sortValue: (r) => (r.median.kind === 'value' ? r.median.value : undefined),
-      align: 'right',
-    },
-    {
-      id: 'median-ci',
-      header: 'Median 95% CI (order statistics)',
-      text: (r) => formatEstimateCi(r.median, 'continuous'),
-      align: 'right',
-    },
-    {
-      id: 'flags',
-      header: 'Size',
-      text: (r) => formatFlags(r.flags),
-      render: (r) => <SizeFlagChip flags={r.flags} />,
-    },
+    groupColumn(),
+    countColumn('patients', 'Patients', (r) => r.patients),
+    countColumn('values', 'Values', (r) => r.values),
+    ...estimateColumns(
+      { id: 'mean', header: 'Mean' },
+      { id: 'mean-ci', header: 'Mean 95% CI (t)' },
+      (r: ContinuousRow) => r.mean,
+    ),
+    ...estimateColumns(
+      { id: 'median', header: 'Median' },
+      { id: 'median-ci', header: 'Median 95% CI (order statistics)' },
+      (r: ContinuousRow) => r.median,
+    ),
+    sizeColumn(),
   ];
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>

@@ -21,7 +21,6 @@ import { usePanelCatalog } from './panel-catalog-context';
 import {
   formatCount,
   formatDifference,
-  formatFlags,
   formatInteger,
   formatMeasureCi,
   formatMeasureValue,
@@ -35,6 +34,7 @@ import {
   suppressionExplanation,
 } from './panel-format';
 import type { PanelNavigation } from './panel-navigation';
+import { groupColumn, sizeColumn } from './panel-columns';
 
 export interface OverviewTabProps {
   view: PanelView;
@@ -264,13 +264,7 @@ function GapRanking({
       text: (g) => stratifier(g.stratifierId).label,
       sortValue: (g) => stratifier(g.stratifierId).label,
     },
-    {
-      id: 'group',
-      header: 'Group',
-      text: (g) => g.label,
-      sortValue: (g) => g.label,
-      rowHeader: true,
-    },
+    groupColumn(),
     {
       id: 'reference',
       header: 'Compared with',
@@ -335,12 +329,7 @@ function GapRanking({
       sortValue: (g) => g.eligible,
       align: 'right',
     },
-    {
-      id: 'flags',
-      header: 'Size',
-      text: (g) => formatFlags(g.flags),
-      render: (g) => <SizeFlagChip flags={g.flags} />,
-    },
+    sizeColumn(),
     {
       id: 'actions',
       header: 'Actions',
