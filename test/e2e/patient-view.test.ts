@@ -221,6 +221,16 @@ describe('the patient view against the sandbox', () => {
     mkdirSync(dirname(file), { recursive: true });
     await page.screenshot({ path: file, fullPage: true });
 
+    // In an EHR iframe about 900 px wide: nothing wider than the page, and still axe-clean.
+    await page.setViewportSize({ width: 900, height: 1000 });
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect((await axeViolations(page)).join('\n')).toBe('');
+    await page.screenshot({ path: resolve(root, 'test/e2e/screenshots/patient-view-900.png') });
+    await page.setViewportSize({ width: 1280, height: 1000 });
+
     await prompt.getByRole('button', { name: 'Refer…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Refer: Food' });
     await dialog.getByRole('combobox', { name: 'Community resource' }).waitFor({ timeout: 10_000 });
